@@ -1,0 +1,63 @@
+"""Tandem's dialogue engine: YAML scripts -> `Script`; one input at a time -> `Outcome`.
+
+Pure: no Telegram, no database, no network. The only I/O is reading script files.
+
+    registry = load_dialogues(Path("dialogues"))
+    script = registry.scripts["good_day_bad_day"]
+    outcome = start(script)                               # opening messages + first question
+    outcome = step(script, outcome.state, TextInput("Seeing my kids"))
+    store(outcome.state.to_json(), outcome.answers)       # the caller's database
+    send(outcome.messages)                                # the caller's channel
+"""
+
+from .errors import EngineError, ScriptError, ScriptProblem, StateError
+from .model import (
+    END,
+    AnswerValue,
+    Button,
+    ButtonInput,
+    Expects,
+    Input,
+    MediaInput,
+    Problem,
+    Prompt,
+    RecordedAnswer,
+    Resume,
+    TextInput,
+)
+from .registry import Registry, load_dialogues, load_script, load_script_text
+from .runner import Outcome, start, step
+from .script import Script, Step, SummarySection
+from .state import ConversationState
+from .texts import Text
+
+__all__ = [
+    "END",
+    "AnswerValue",
+    "Button",
+    "ButtonInput",
+    "ConversationState",
+    "EngineError",
+    "Expects",
+    "Input",
+    "MediaInput",
+    "Outcome",
+    "Problem",
+    "Prompt",
+    "RecordedAnswer",
+    "Registry",
+    "Resume",
+    "Script",
+    "ScriptError",
+    "ScriptProblem",
+    "StateError",
+    "Step",
+    "SummarySection",
+    "Text",
+    "TextInput",
+    "load_dialogues",
+    "load_script",
+    "load_script_text",
+    "start",
+    "step",
+]

@@ -1,0 +1,170 @@
+"""Parsed YAML -> `ScriptModel`, turning pydantic's errors into located, plain-words problems."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import ScriptError, ScriptProblem
+from .kinds.choice import slug
+from .loader import Document, Path, YamlValue
+from .schema import (
+    STEP_KEYS,
+    STEP_KINDS,
+    TAG_MODELS,
+    ChoiceQuestion,
+    SayStep,
+    ScriptModel,
+    TextQuestion,
+)
+
+
+def validate(doc: Document) -> ScriptModel:
+    try:
+        return ScriptModel.model_validate(doc.data)
+    except ValidationError as err:
+        problems = [_problem(doc, detail) for detail in err.errors(include_url=False)]
+        raise ScriptError(problems) from None
+
+
+def _resolve(data: YamlValue, loc: tuple[str | int, ...]) -> Path:
+    """The longest path into `data` along `loc`, skipping parts that are not in the data
+    (union tags such as ``say_step``, or the name of a missing key)."""
+    path: list[str | int] = []
+    current: YamlValue = data
+    for part in loc:
+        child = _child(current, part)
+        if child is not None:
+            current = child
+            path.append(part)
+    return tuple(path)
+
+
+def _child(value: YamlValue, part: str | int) -> YamlValue | None:
+    if isinstance(value, dict) and isinstance(part, str):
+        return value.get(part)
+    if isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return None
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    for part in reversed(loc):
+        if isinstance(part, str) and part not in TAG_MODELS and part != "plain":
+            return part
+    return "this"
+
+
+def _inner_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _inner_models(arg)
+    return found
+
+
+def _owner(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model whose key is the last part of `loc`."""
+    model: type[BaseModel] | None = ScriptModel
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in TAG_MODELS:
+            model = TAG_MODELS[part]
+        elif isinstance(part, str) and model is not None and part in model.model_fields:
+            inner = _inner_models(model.model_fields[part].annotation)
+            model = inner[0] if len(inner) == 1 else None
+    return model
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _unknown_key(key: str, loc: tuple[str | int, ...]) -> str:
+    owner = _owner(loc)
+    allowed = _keys(owner) if owner is not None else []
+    # On a step, a typo may aim at another kind's key (`chioces` on a step without choices).
+    candidates = sorted(STEP_KEYS) if owner in STEP_KINDS.values() else allowed
+    if owner is SayStep and key == "ask":
+        return "a step can't have both `say:` and `ask:`; make them two steps"
+    if owner is SayStep and key in STEP_KEYS:
+        return f"`{key}:` only works on a question (a step with `ask:`), not on a `say:` step"
+    if owner is ChoiceQuestion and key in TextQuestion.model_fields:
+        return f"`{key}:` only works on a question answered by typing, not one with `choices:`"
+    message = f"unknown key `{key}`"
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
+    if close:
+        return f"{message} — did you mean `{close[0]}`?"
+    if allowed:
+        return f"{message}; the keys that work here are: {', '.join(allowed)}"
+    return message
+
+
+def _describe(detail: ErrorDetails) -> str:
+    kind = detail["type"]
+    loc = detail["loc"]
+    name = _field_name(loc)
+    ctx: Mapping[str, Any] = detail.get("ctx") or {}
+    value = detail.get("input")
+    if kind == "missing":
+        if name == "id":
+            return "this step needs an `id:` (a short name like `good_day`)"
+        if len(loc) == 1:
+            return f"this script needs `{name}:`"
+        return f"`{name}:` is missing here"
+    if kind == "extra_forbidden":
+        return _unknown_key(str(loc[-1]), loc)
+    if kind in ("string_type", "str_type"):
+        return f"`{name}` should be a text, not a list or a block of `key: value` lines"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"`{name}` should be true or false"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"`{name}` should be a whole number"
+    if kind == "list_type":
+        return f"`{name}` should be a list, with each item on its own line starting with `- `"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if not loc:
+            return "a script should be `key: value` lines, starting with `tool: ...`"
+        return f"`{name}` should be `key: value` lines"
+    if kind == "string_pattern_mismatch":
+        suggestion = slug(value) if isinstance(value, str) else ""
+        hint = f" (like `{suggestion}`)" if suggestion and suggestion[0].isalpha() else ""
+        return (
+            f"`{value}` can't be used as `{name}`: use lower-case letters, numbers and _, "
+            f"starting with a letter{hint}"
+        )
+    if kind == "string_too_long":
+        return f"`{name}` is too long: at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        return f"`{name}` needs at least {_items(ctx.get('min_length'))}; it has {ctx.get('actual_length')}"
+    if kind == "too_long":
+        return f"`{name}` can have at most {_items(ctx.get('max_length'))}; it has {ctx.get('actual_length')}"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"`{name}` should be at least {ctx.get('ge', ctx.get('gt'))}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"`{name}` should be at most {ctx.get('le', ctx.get('lt'))}"
+    if kind == "literal_error" and name == "languages":
+        return f"`{value}` is not a language Tandem knows; use en (English) or cy (Welsh)"
+    if kind == "text_type":
+        return f"`{name}` should be a text, or one text per language like `en: ...`"
+    if kind == "step_shape" and not isinstance(value, dict):
+        return "each step is a block of `key: value` lines, starting with `- id: ...`"
+    if kind in ("blank_text", "step_shape"):
+        return detail["msg"]
+    return f"`{name}`: {detail['msg']}"
+
+
+def _items(count: object) -> str:
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
+def _problem(doc: Document, detail: ErrorDetails) -> ScriptProblem:
+    loc = detail["loc"]
+    path = _resolve(doc.data, loc)
+    at_key = detail["type"] == "extra_forbidden"
+    return doc.source_map.problem(path, _describe(detail), at_key=at_key)

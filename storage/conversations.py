@@ -1,0 +1,113 @@
+"""Conversations, their answers, and published script versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Answer, Conversation, ScriptVersion
+
+OPEN = ("active", "paused")
+
+
+async def publish_version(
+    session: AsyncSession, *, script_id: str, content_hash: str, title: str, source: str
+) -> ScriptVersion:
+    """Store a script version once, by content hash; return the stored row."""
+    stmt = select(ScriptVersion).where(ScriptVersion.content_hash == content_hash)
+    version = (await session.exec(stmt)).first()
+    if version is None:
+        version = ScriptVersion(
+            script_id=script_id, content_hash=content_hash, title=title, source=source
+        )
+        session.add(version)
+        await session.flush()
+    return version
+
+
+async def version_by_id(session: AsyncSession, version_id: int) -> ScriptVersion | None:
+    return await session.get(ScriptVersion, version_id)
+
+
+async def open_conversations(session: AsyncSession, person_id: int) -> list[Conversation]:
+    """The person's unfinished conversations, most recently touched first."""
+    stmt = (
+        select(Conversation)
+        .where(Conversation.service_user_id == person_id, col(Conversation.status).in_(OPEN))
+        .order_by(col(Conversation.updated_at).desc(), col(Conversation.id).desc())
+    )
+    return list((await session.exec(stmt)).all())
+
+
+async def conversation_for(
+    session: AsyncSession, person_id: int, conversation_id: int
+) -> Conversation | None:
+    conv = await session.get(Conversation, conversation_id)
+    if conv is None or conv.service_user_id != person_id:
+        return None
+    return conv
+
+
+async def start_conversation(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    version_id: int,
+    script_id: str,
+    step: str,
+    state: dict[str, Any],
+    now: datetime,
+) -> Conversation:
+    conv = Conversation(
+        service_user_id=person_id,
+        script_version_id=version_id,
+        script_id=script_id,
+        step=step,
+        state=state,
+        status="active",
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(conv)
+    await session.flush()
+    return conv
+
+
+def add_answer(
+    session: AsyncSession,
+    conv: Conversation,
+    *,
+    step_id: str,
+    question: str,
+    value: Any,
+    display: str,
+    skipped: bool,
+    update_id: int | None,
+    now: datetime,
+) -> Answer:
+    answer = Answer(
+        conversation_id=conv.id or 0,
+        service_user_id=conv.service_user_id,
+        script_version_id=conv.script_version_id,
+        step_id=step_id,
+        question=question,
+        value=value,
+        display=display,
+        skipped=skipped,
+        update_id=update_id,
+        answered_at=now,
+    )
+    session.add(answer)
+    return answer
+
+
+async def answers_of(session: AsyncSession, conversation_id: int) -> list[Answer]:
+    stmt = (
+        select(Answer)
+        .where(Answer.conversation_id == conversation_id)
+        .order_by(col(Answer.id))
+    )
+    return list((await session.exec(stmt)).all())

@@ -1,0 +1,209 @@
+"""The tables. One class per table; relationships are kept as plain foreign keys.
+
+Sensitive columns (names, answers, raw updates) live only here and are never logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import JSONType, UTCDateTime, utcnow
+
+
+def _created() -> Any:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    # "probation" or "partner" (e.g. a women's centre delivering the service for some people).
+    kind: str = Field(default="probation", max_length=20)
+    created_at: datetime = _created()
+
+
+class Staff(SQLModel, table=True):
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    email: str = Field(max_length=320, unique=True)
+    name: str = Field(max_length=200)
+    # case_manager | senior | admin
+    role: str = Field(default="case_manager", max_length=20)
+    password_hash: str | None = Field(default=None, max_length=255)
+    active: bool = Field(default=True)
+    created_at: datetime = _created()
+
+
+class ServiceUser(SQLModel, table=True):
+    """A person on probation. Never called this in anything they see."""
+
+    __tablename__ = "service_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    case_manager_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    name: str = Field(max_length=200)
+    crn: str | None = Field(default=None, max_length=20, index=True)
+    telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger)
+    language: str = Field(default="en", max_length=8)
+    linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class Invite(SQLModel, table=True):
+    """A single-use invite. Only a hash of the code is kept, so a database leak reveals none."""
+
+    __tablename__ = "invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_by_telegram_user_id: int | None = Field(default=None, sa_type=BigInteger)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ScriptVersion(SQLModel, table=True):
+    """A published version of a dialogue script, kept by content hash so old conversations can
+    continue on exactly the version they started on."""
+
+    __tablename__ = "script_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    script_id: str = Field(max_length=64, index=True)
+    content_hash: str = Field(max_length=64, unique=True)
+    title: str = Field(max_length=200)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    published_at: datetime = _created()
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversation"
+    __table_args__ = (Index("ix_conversation_person_status", "service_user_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id")
+    script_version_id: int = Field(foreign_key="script_version.id", index=True)
+    script_id: str = Field(max_length=64)
+    # The transitions state (current step id), kept beside the full engine state for queries.
+    step: str = Field(max_length=64)
+    state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    # active | paused | finished
+    status: str = Field(default="active", max_length=20)
+    started_at: datetime = _created()
+    updated_at: datetime = _created()
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Answer(SQLModel, table=True):
+    __tablename__ = "answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    service_user_id: int = Field(foreign_key="service_user.id", index=True)
+    script_version_id: int = Field(foreign_key="script_version.id")
+    step_id: str = Field(max_length=64)
+    # The question exactly as the person saw it, in their language.
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    value: Any = Field(default=None, sa_type=JSONType)
+    display: str = Field(sa_column=Column(Text, nullable=False))
+    skipped: bool = Field(default=False)
+    # The Telegram update that carried it: lets the crash test prove exactly-once storage.
+    update_id: int | None = Field(default=None, sa_type=BigInteger)
+    answered_at: datetime = _created()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Every update handled, keyed by bot and update id: a redelivery is recognised and skipped."""
+
+    __tablename__ = "processed_update"
+
+    bot_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    # handled | ignored | failed
+    outcome: str = Field(default="handled", max_length=20)
+    processed_at: datetime = _created()
+
+
+class FailedUpdate(SQLModel, table=True):
+    """An update our code could not handle. Kept whole so nothing the person sent is lost."""
+
+    __tablename__ = "failed_update"
+
+    id: int | None = Field(default=None, primary_key=True)
+    bot_id: int = Field(sa_type=BigInteger)
+    update_id: int = Field(sa_type=BigInteger)
+    raw: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    error: str = Field(max_length=200)
+    created_at: datetime = _created()
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message waiting to go out, committed in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # Only the unsent rows matter to the sender; keeping them in a partial index makes its
+        # "first pending message of each chat" query independent of history size.
+        Index(
+            "ix_outbox_pending",
+            "chat_id",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    service_user_id: int | None = Field(
+        default=None, sa_column=Column(ForeignKey("service_user.id"), nullable=True)
+    )
+    # Channel-free message (text, buttons, or an edit of an earlier message).
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+    created_at: datetime = _created()
+    not_before: datetime = _created()
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    failed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Error class or Telegram's description only, never message content.
+    last_error: str | None = Field(default=None, max_length=300)
+    telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Every staff view and export of a person's data."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created()
+    # "staff:<id>" or "cli:<os user>"
+    actor: str = Field(max_length=120)
+    action: str = Field(max_length=60)
+    service_user_id: int | None = Field(default=None, foreign_key="service_user.id", index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
+
+
+class Setting(SQLModel, table=True):
+    """Small facts learned at run time, e.g. the bot's username for invite links."""
+
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=500)
+
+
+metadata = SQLModel.metadata

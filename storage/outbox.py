@@ -1,0 +1,132 @@
+"""The outbox: replies are written in the same transaction as the change that caused them and
+sent afterwards, so a crash can delay a reply but never lose one."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.db import Database
+from storage.models import OutboxMessage
+
+
+def enqueue(
+    session: AsyncSession,
+    chat_id: int,
+    payload: dict[str, Any],
+    *,
+    person_id: int | None = None,
+    now: datetime,
+) -> OutboxMessage:
+    row = OutboxMessage(
+        chat_id=chat_id,
+        payload=payload,
+        service_user_id=person_id,
+        created_at=now,
+        not_before=now,
+    )
+    session.add(row)
+    return row
+
+
+def _pending() -> Any:
+    return and_(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
+
+
+async def claim_due(
+    db: Database, *, now: datetime, limit: int = 100, lease: timedelta = timedelta(seconds=60)
+) -> list[OutboxMessage]:
+    """Claim the first unsent message of each chat that is due and not held by someone else.
+
+    Only a chat's *first* pending message is ever claimed, so one chat's messages go out in
+    order even with several senders; the next one becomes the head once this one is marked.
+    The lease lets another process take over if this one dies mid-send.
+    """
+    inner = OutboxMessage.__table__.alias("inner")  # type: ignore[attr-defined]
+    head_id = (
+        select(func.min(inner.c.id))
+        .where(
+            inner.c.chat_id == OutboxMessage.chat_id,
+            inner.c.sent_at.is_(None),
+            inner.c.failed_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(OutboxMessage)
+        .where(
+            _pending(),
+            col(OutboxMessage.id) == head_id,
+            col(OutboxMessage.not_before) <= now,
+            or_(
+                col(OutboxMessage.claimed_until).is_(None),
+                col(OutboxMessage.claimed_until) < now,
+            ),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+    async with db.transaction() as session:
+        if db.dialect == "postgresql":
+            stmt = stmt.with_for_update(skip_locked=True)
+        rows = list((await session.exec(stmt)).all())
+        for row in rows:
+            row.claimed_until = now + lease
+            session.add(row)
+    return rows
+
+
+async def mark_sent(db: Database, row_id: int, *, now: datetime, message_id: int | None) -> None:
+    async with db.transaction() as session:
+        await session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id)
+            .values(sent_at=now, claimed_until=None, telegram_message_id=message_id)
+        )
+
+
+async def mark_retry(
+    db: Database, row_id: int, *, not_before: datetime, error: str, count_attempt: bool = True
+) -> None:
+    async with db.transaction() as session:
+        values: dict[str, Any] = {
+            "not_before": not_before,
+            "claimed_until": None,
+            "last_error": error[:300],
+        }
+        if count_attempt:
+            values["attempts"] = OutboxMessage.attempts + 1
+        await session.exec(
+            update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
+        )
+
+
+async def mark_failed(db: Database, row_id: int, *, now: datetime, error: str) -> None:
+    async with db.transaction() as session:
+        await session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == row_id)
+            .values(
+                failed_at=now,
+                claimed_until=None,
+                attempts=OutboxMessage.attempts + 1,
+                last_error=error[:300],
+            )
+        )
+
+
+async def pending_count(db: Database) -> int:
+    async with db.transaction() as session:
+        stmt = select(func.count()).select_from(OutboxMessage).where(_pending())
+        return int((await session.exec(stmt)).one())
+
+
+async def next_due(db: Database) -> datetime | None:
+    """When the earliest waiting message may go, so the sender can sleep until then."""
+    async with db.transaction() as session:
+        stmt = select(func.min(OutboxMessage.not_before)).where(_pending())
+        return (await session.exec(stmt)).one()
