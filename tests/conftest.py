@@ -6,12 +6,14 @@ machine without it those tests skip with the reason; with CI=true they fail inst
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.sandbox.server import SandboxServer
 from tests.support.databases import fresh_postgres, postgres_base_url, sqlite_url
+from tests.support.tandem import Harness, running_tandem
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -27,3 +29,17 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         pytest.skip("PostgreSQL tests need TANDEM_TEST_POSTGRES_URL (CI sets it)")
     async with fresh_postgres(base) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[SandboxServer]:
+    """One sandbox for the session; every test talks to it as a bot of its own."""
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def tandem(sandbox: SandboxServer, tmp_path: Path) -> AsyncIterator[Harness]:
+    """Tandem running in-process on SQLite, polling the sandbox."""
+    async with running_tandem(sandbox, tmp_path) as harness:
+        yield harness

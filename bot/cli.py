@@ -1,0 +1,209 @@
+"""The `tandem` command. Later tools and automation depend on these names and flags.
+
+Every failure a person can cause (a wrong argument, an unknown id, a bad setting) ends in one
+line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+class CommandError(Exception):
+    """Ends the command with its message and exit code 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints the whole usage; one line is easier to read in a script's output.
+        self.exit(2, f"tandem: {message} (see `tandem --help`)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tandem", description="Tandem: person-centred tools between probation appointments.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("serve", help="run the bot and the web app (settings from the environment)")
+    demo = sub.add_parser("demo", help="run Tandem on SQLite against the local Telegram sandbox, with demo data")
+    demo.add_argument("--port", type=int, default=None, help="web app port (default TANDEM_HTTP_PORT or 8000)")
+    demo.add_argument("--sandbox-port", type=int, default=8081, help="sandbox port (default 8081)")
+    sandbox = sub.add_parser("sandbox", help="run only the local Telegram sandbox")
+    sandbox.add_argument("--port", type=int, default=8081)
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sub.add_parser("migrate", help="apply database migrations and exit")
+
+    people = sub.add_parser("people", help="people on probation").add_subparsers(
+        dest="people_command", required=True, parser_class=_Parser
+    )
+    add = people.add_parser("add", help="add a person and print their invite link")
+    add.add_argument("--name", required=True)
+    add.add_argument("--crn", default=None, help="case reference number")
+    add.add_argument("--org", default=None, help="organisation name (created if new)")
+    add.add_argument("--json", action="store_true", help="print one JSON object")
+    invite = people.add_parser("invite", help="issue a new invite link (the old one stops working)")
+    invite.add_argument("person_id", type=int)
+    invite.add_argument("--json", action="store_true")
+
+    export = sub.add_parser("export", help="everything stored about a person")
+    export.add_argument("person_id", type=int)
+    export.add_argument("--json", action="store_true", help="JSON on stdout (the only format for now)")
+
+    dialogues = sub.add_parser("dialogues", help="the conversation scripts").add_subparsers(
+        dest="dialogues_command", required=True, parser_class=_Parser
+    )
+    dialogues.add_parser("list", help="list the scripts and any that are refused")
+    return parser
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+async def _people_add(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.conversations.enrolment import DEFAULT_ORGANISATION, enrol
+    from storage.db import Database, migrate_async
+
+    name = args.name.strip()
+    if not name or len(name) > 200:
+        raise CommandError("--name must be 1 to 200 characters")
+    if args.crn is not None and not (1 <= len(args.crn.strip()) <= 20):
+        raise CommandError("--crn must be 1 to 20 characters")
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        invitation = await enrol(
+            db,
+            name=name,
+            crn=args.crn.strip() if args.crn else None,
+            organisation=args.org or DEFAULT_ORGANISATION,
+            invite_days=settings.invite_days,
+            username=settings.bot_username,
+        )
+    finally:
+        await db.dispose()
+    _show_invitation(invitation, args.json, settings.invite_days)
+
+
+def _show_invitation(invitation: Any, as_json: bool, days: int) -> None:
+    if as_json:
+        _print_json({"id": invitation.person_id, "invite_code": invitation.code, "link": invitation.link})
+    else:
+        print(f"Person {invitation.person_id} added.")
+        print(f"Invite link (single use, valid for {days} days): {invitation.link}")
+
+
+async def _people_invite(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.conversations.enrolment import UnknownPerson, reissue_invite
+    from storage.db import Database, migrate_async
+
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        invitation = await reissue_invite(
+            db, args.person_id, invite_days=settings.invite_days, username=settings.bot_username
+        )
+    except UnknownPerson:
+        raise CommandError(f"no person with id {args.person_id}") from None
+    finally:
+        await db.dispose()
+    _show_invitation(invitation, args.json, settings.invite_days)
+
+
+async def _export(settings: Settings, args: argparse.Namespace) -> None:
+    from storage.audit import record
+    from storage.db import Database, migrate_async
+    from storage.export import person_export
+    from storage.types import utcnow
+
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            data = await person_export(session, args.person_id)
+            if data is None:
+                raise CommandError(f"no person with id {args.person_id}")
+            record(session, actor=f"cli:{getpass.getuser()}", action="export", person_id=args.person_id,
+                   detail={"format": "json"})
+    finally:
+        await db.dispose()
+    data["exported_at"] = utcnow().isoformat()
+    _print_json(data)
+
+
+def _dialogues_list(settings: Settings) -> None:
+    from bot.conversations.catalogue import Catalogue, in_lang
+
+    if not settings.dialogues_dir.is_dir():
+        raise CommandError(f"no dialogues folder at {settings.dialogues_dir}")
+    catalogue = Catalogue(settings.dialogues_dir)
+    for script in catalogue.tools():
+        questions = sum(1 for s in script.steps if getattr(s, "expects", None))
+        print(f"{script.id}\t{in_lang(script.title, 'en')}\t{script.version[:12]}\t{questions} questions")
+    for problem in catalogue.problems:
+        print(f"refused: {problem}", file=sys.stderr)
+    if catalogue.problems:
+        raise CommandError(f"{len(catalogue.problems)} problem(s) in the scripts")
+
+
+def _run(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    if args.command == "serve":
+        from bot.runtime import run_forever
+
+        settings.require_token()
+        run_forever(settings)
+    elif args.command == "demo":
+        from bot.demo import run_demo
+
+        run_demo(settings, port=args.port, sandbox_port=args.sandbox_port)
+    elif args.command == "sandbox":
+        from bot.sandbox.server import run_sandbox
+
+        run_sandbox(args.host, args.port)
+    elif args.command == "migrate":
+        from storage.db import migrate
+
+        migrate(settings.database_url)
+        print("Database is up to date.")
+    elif args.command == "people" and args.people_command == "add":
+        asyncio.run(_people_add(settings, args))
+    elif args.command == "people" and args.people_command == "invite":
+        asyncio.run(_people_invite(settings, args))
+    elif args.command == "export":
+        asyncio.run(_export(settings, args))
+    elif args.command == "dialogues" and args.dialogues_command == "list":
+        _dialogues_list(settings)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    try:
+        _run(args)
+    except (CommandError, ConfigError) as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:
+        print(f"tandem: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last guard: a one-line message, details only in the log
+        logging.getLogger("tandem").debug("unexpected error", exc_info=True)
+        print(f"tandem: unexpected error ({type(exc).__name__}); run with TANDEM_DEBUG=1 for details", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Button data. Telegram allows 64 bytes; every form here stays well under that.
+
+  ok                      agree to the first-contact notice
+  m:<tool>                start a tool from the menu
+  r:<conversation>        carry on with a paused conversation
+  a:<conversation>:<turn>:<token>   an answer button in a conversation
+  menu                    show the menu
+
+Anything else, or anything malformed, is treated as an old or forged button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+_TOOL = re.compile(r"^[a-z0-9_]{1,40}$")
+_TOKEN = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
+
+
+@dataclass(frozen=True)
+class Consent:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowMenu:
+    pass
+
+
+@dataclass(frozen=True)
+class StartTool:
+    tool: str
+
+
+@dataclass(frozen=True)
+class ResumeConversation:
+    conversation_id: int
+
+
+@dataclass(frozen=True)
+class AnswerButton:
+    conversation_id: int
+    turn: int
+    token: str
+
+
+Callback = Consent | ShowMenu | StartTool | ResumeConversation | AnswerButton
+
+
+def consent() -> str:
+    return "ok"
+
+
+def show_menu() -> str:
+    return "menu"
+
+
+def start_tool(tool: str) -> str:
+    return _checked(f"m:{tool}")
+
+
+def resume(conversation_id: int) -> str:
+    return _checked(f"r:{conversation_id}")
+
+
+def answer(conversation_id: int, turn: int, token: str) -> str:
+    return _checked(f"a:{conversation_id}:{turn}:{token}")
+
+
+def _checked(data: str) -> str:
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("button data over Telegram's 64-byte limit")
+    return data
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def parse(data: str) -> Callback | None:
+    if data == "ok":
+        return Consent()
+    if data == "menu":
+        return ShowMenu()
+    kind, _, rest = data.partition(":")
+    if kind == "m" and _TOOL.match(rest):
+        return StartTool(rest)
+    if kind == "r" and (cid := _int(rest)) is not None:
+        return ResumeConversation(cid)
+    if kind == "a":
+        parts = rest.split(":")
+        if len(parts) == 3:
+            cid, turn, token = _int(parts[0]), _int(parts[1]), parts[2]
+            if cid is not None and turn is not None and _TOKEN.match(token):
+                return AnswerButton(cid, turn, token)
+    return None

@@ -1,0 +1,130 @@
+"""`tandem demo`: Tandem on the embedded SQLite database against the local Telegram sandbox,
+with a demo organisation, case manager and person, so a newcomer can play it in a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from dataclasses import replace
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.conversations.enrolment import Invitation, enrol, reissue_invite
+from bot.runtime import Running, serve
+from storage.db import Database, migrate_async
+from storage.models import ServiceUser
+from storage.people import ensure_organisation, ensure_staff
+
+DEMO_TOKEN = "7000000001:tandem-demo-sandbox-token"
+DEMO_BOT_USERNAME = "TandemSandboxBot"
+DEMO_ORG = "Demo Probation Service"
+DEMO_PERSON = "Alex Demo"
+DEMO_CRN = "X000001"
+# The sandbox user the demo chat page plays; fixed so a second `make demo` finds Alex again.
+DEMO_TELEGRAM_USER = 1001
+
+
+async def _seed(db: Database, settings: Settings) -> tuple[int, Invitation | None]:
+    """Create the demo people once; issue Alex a fresh invite unless already linked."""
+    async with db.transaction() as session:
+        org = await ensure_organisation(session, DEMO_ORG)
+        assert org.id is not None
+        staff = await ensure_staff(session, org.id, "sam.case-manager@demo.invalid", "Sam Patel")
+        person = (
+            await session.exec(select(ServiceUser).where(ServiceUser.crn == DEMO_CRN))
+        ).first()
+        staff_id = staff.id
+    if person is None:
+        invitation = await enrol(
+            db,
+            name=DEMO_PERSON,
+            crn=DEMO_CRN,
+            organisation=DEMO_ORG,
+            case_manager_id=staff_id,
+            username=DEMO_BOT_USERNAME,
+        )
+        return invitation.person_id, invitation
+    assert person.id is not None
+    if person.telegram_user_id is not None:
+        return person.id, None
+    return person.id, await reissue_invite(db, person.id, username=DEMO_BOT_USERNAME)
+
+
+def _banner(running: Running, sandbox_url: str, person_id: int, invitation: Invitation | None) -> str:
+    chat = f"{sandbox_url}/chat?user={DEMO_TELEGRAM_USER}&name=Alex"
+    if invitation is not None:
+        chat += f"&start={invitation.code}"
+    web = f"http://{running.settings.http_host}:{running.http_port}/"
+    lines = [
+        "",
+        "Tandem demo is running (SQLite at var/tandem.db, local Telegram sandbox).",
+        "",
+        f"  Chat as a person on probation:  {chat}",
+        f"  Web app:                        {web}",
+        f"  Sandbox overview:               {sandbox_url}/",
+        "",
+        f"  Alex's answers afterwards:      .venv/bin/tandem export {person_id} --json",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+async def _demo(settings: Settings, port: int | None, sandbox_port: int) -> None:
+    from bot.sandbox.server import serve_sandbox
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+    sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+    settings = replace(
+        settings,
+        telegram_token=DEMO_TOKEN,
+        telegram_api_url=f"{sandbox_url}/bot",
+        bot_username=DEMO_BOT_USERNAME,
+        http_port=port if port is not None else settings.http_port,
+        webhook_url=None,
+    )
+    sandbox_ready = asyncio.Event()
+    sandbox = asyncio.create_task(
+        serve_sandbox(
+            "127.0.0.1",
+            sandbox_port,
+            bot_username=DEMO_BOT_USERNAME,
+            bot_token=DEMO_TOKEN,
+            ready=lambda _url: sandbox_ready.set(),
+        )
+    )
+    waiter = asyncio.create_task(sandbox_ready.wait())
+    await asyncio.wait({sandbox, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if sandbox.done():
+        waiter.cancel()
+        await sandbox  # raises the reason, e.g. the port is taken
+
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        person_id, invitation = await _seed(db, settings)
+    finally:
+        await db.dispose()
+
+    def ready(running: Running) -> None:
+        print(_banner(running, sandbox_url, person_id, invitation), flush=True)
+
+    try:
+        await serve(settings, stop=stop, on_ready=ready)
+    finally:
+        stop.set()
+        sandbox.cancel()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(sandbox, timeout=5)
+
+
+def run_demo(settings: Settings, *, port: int | None, sandbox_port: int) -> None:
+    asyncio.run(_demo(settings, port, sandbox_port))

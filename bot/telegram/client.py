@@ -1,0 +1,25 @@
+"""The python-telegram-bot Bot Tandem talks through, and what it registers with Telegram."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+
+COMMANDS = [
+    BotCommand("menu", "See the things you can do"),
+    BotCommand("pause", "Stop for now, carry on later"),
+    BotCommand("help", "How Tandem works, and who to call"),
+]
+
+
+def make_bot(settings: Settings) -> Bot:
+    token = settings.require_token()
+    return Bot(
+        token,
+        base_url=settings.telegram_api_url,
+        # The default pool of one connection would serialise the outbox's concurrent sends.
+        request=HTTPXRequest(connection_pool_size=64, read_timeout=20, write_timeout=20),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=settings.poll_timeout + 10),
+    )
