@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -29,12 +30,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tandem", description="Tandem: person-centred tools between probation appointments.")
+    parser = _Parser(
+        prog="tandem", description="Tandem: person-centred tools between probation appointments."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sub.add_parser("serve", help="run the bot and the web app (settings from the environment)")
-    demo = sub.add_parser("demo", help="run Tandem on SQLite against the local Telegram sandbox, with demo data")
-    demo.add_argument("--port", type=int, default=None, help="web app port (default TANDEM_HTTP_PORT or 8000)")
+    demo = sub.add_parser(
+        "demo", help="run Tandem on SQLite against the local Telegram sandbox, with demo data"
+    )
+    demo.add_argument(
+        "--port", type=int, default=None, help="web app port (default TANDEM_HTTP_PORT or 8000)"
+    )
     demo.add_argument("--sandbox-port", type=int, default=8081, help="sandbox port (default 8081)")
     sandbox = sub.add_parser("sandbox", help="run only the local Telegram sandbox")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -55,7 +62,9 @@ def _parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="everything stored about a person")
     export.add_argument("person_id", type=int)
-    export.add_argument("--json", action="store_true", help="JSON on stdout (the only format for now)")
+    export.add_argument(
+        "--json", action="store_true", help="JSON on stdout (the only format for now)"
+    )
 
     dialogues = sub.add_parser("dialogues", help="the conversation scripts").add_subparsers(
         dest="dialogues_command", required=True, parser_class=_Parser
@@ -96,7 +105,9 @@ async def _people_add(settings: Settings, args: argparse.Namespace) -> None:
 
 def _show_invitation(invitation: Any, as_json: bool, days: int) -> None:
     if as_json:
-        _print_json({"id": invitation.person_id, "invite_code": invitation.code, "link": invitation.link})
+        _print_json(
+            {"id": invitation.person_id, "invite_code": invitation.code, "link": invitation.link}
+        )
     else:
         print(f"Person {invitation.person_id} added.")
         print(f"Invite link (single use, valid for {days} days): {invitation.link}")
@@ -132,8 +143,13 @@ async def _export(settings: Settings, args: argparse.Namespace) -> None:
             data = await person_export(session, args.person_id)
             if data is None:
                 raise CommandError(f"no person with id {args.person_id}")
-            record(session, actor=f"cli:{getpass.getuser()}", action="export", person_id=args.person_id,
-                   detail={"format": "json"})
+            record(
+                session,
+                actor=f"cli:{getpass.getuser()}",
+                action="export",
+                person_id=args.person_id,
+                detail={"format": "json"},
+            )
     finally:
         await db.dispose()
     data["exported_at"] = utcnow().isoformat()
@@ -148,7 +164,9 @@ def _dialogues_list(settings: Settings) -> None:
     catalogue = Catalogue(settings.dialogues_dir)
     for script in catalogue.tools():
         questions = sum(1 for s in script.steps if getattr(s, "expects", None))
-        print(f"{script.id}\t{in_lang(script.title, 'en')}\t{script.version[:12]}\t{questions} questions")
+        print(
+            f"{script.id}\t{in_lang(script.title, 'en')}\t{script.version[:12]}\t{questions} questions"
+        )
     for problem in catalogue.problems:
         print(f"refused: {problem}", file=sys.stderr)
     if catalogue.problems:
@@ -167,9 +185,12 @@ def _run(args: argparse.Namespace) -> None:
 
         run_demo(settings, port=args.port, sandbox_port=args.sandbox_port)
     elif args.command == "sandbox":
-        from bot.sandbox.server import run_sandbox
+        from bot.sandbox.server import serve_sandbox
 
-        run_sandbox(args.host, args.port)
+        def ready(url: str) -> None:
+            print(f"Sandbox running. Chat page: {url}/chat   Bot API: {url}/bot<token>", flush=True)
+
+        asyncio.run(serve_sandbox(args.host, args.port, ready=ready))
     elif args.command == "migrate":
         from storage.db import migrate
 
@@ -185,9 +206,19 @@ def _run(args: argparse.Namespace) -> None:
         _dialogues_list(settings)
 
 
+def _logging(command: str) -> None:
+    # Long-running commands report what they do; one-shot commands keep stderr for errors.
+    default = "INFO" if command in ("serve", "demo", "sandbox") else "WARNING"
+    level = os.environ.get("TANDEM_LOG_LEVEL", default).upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.logs import quiet_logs
+
+    quiet_logs()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    _logging(args.command)
     try:
         _run(args)
     except (CommandError, ConfigError) as exc:
@@ -199,8 +230,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tandem: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the last guard: a one-line message, details only in the log
-        logging.getLogger("tandem").debug("unexpected error", exc_info=True)
-        print(f"tandem: unexpected error ({type(exc).__name__}); run with TANDEM_DEBUG=1 for details", file=sys.stderr)
+        if os.environ.get("TANDEM_DEBUG"):
+            raise
+        print(
+            f"tandem: unexpected error ({type(exc).__name__}); run with TANDEM_DEBUG=1 for details",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

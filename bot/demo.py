@@ -17,7 +17,7 @@ from storage.db import Database, migrate_async
 from storage.models import ServiceUser
 from storage.people import ensure_organisation, ensure_staff
 
-DEMO_TOKEN = "7000000001:tandem-demo-sandbox-token"
+DEMO_TOKEN = "7000000001:tandem-demo-sandbox-token"  # noqa: S105 - only the local sandbox accepts it
 DEMO_BOT_USERNAME = "TandemSandboxBot"
 DEMO_ORG = "Demo Probation Service"
 DEMO_PERSON = "Alex Demo"
@@ -52,7 +52,9 @@ async def _seed(db: Database, settings: Settings) -> tuple[int, Invitation | Non
     return person.id, await reissue_invite(db, person.id, username=DEMO_BOT_USERNAME)
 
 
-def _banner(running: Running, sandbox_url: str, person_id: int, invitation: Invitation | None) -> str:
+def _banner(
+    running: Running, sandbox_url: str, person_id: int, invitation: Invitation | None
+) -> str:
     chat = f"{sandbox_url}/chat?user={DEMO_TELEGRAM_USER}&name=Alex"
     if invitation is not None:
         chat += f"&start={invitation.code}"

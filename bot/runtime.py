@@ -14,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
 from telegram import Bot
 
 from bot.config import Settings
 from bot.conversations.catalogue import Catalogue
 from bot.conversations.service import ConversationService
+from bot.logs import quiet_logs
 from bot.review.app import create_app
 from bot.telegram.client import COMMANDS, make_bot
 from bot.telegram.dispatch import Dispatcher
@@ -45,16 +47,11 @@ class Running:
     http_port: int | None
 
 
-def quiet_logs() -> None:
-    # httpx logs every request URL at INFO, and Bot API URLs contain the bot token.
-    for name in ("httpx", "httpcore", "telegram", "uvicorn.access", "alembic"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-async def _web_server(app: object, host: str, port: int) -> uvicorn.Server:
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")  # type: ignore[arg-type]
-    server = uvicorn.Server(config)
-    return server
+def _web_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, lifespan="off"
+    )
+    return uvicorn.Server(config)
 
 
 async def serve(
@@ -92,14 +89,18 @@ async def serve(
                 )
             port: int | None = None
             if web or settings.webhook_url:
-                server = await _web_server(app, settings.http_host, settings.http_port)
+                server = _web_server(app, settings.http_host, settings.http_port)
                 tasks.append(asyncio.create_task(server.serve(), name="web"))
                 while not server.started:
                     if tasks[-1].done():
                         await tasks[-1]  # surfaces "address in use" and the like
                         raise RuntimeError("the web server stopped at start-up")
                     await asyncio.sleep(0.02)
-                port = server.servers[0].sockets[0].getsockname()[1] if server.servers else settings.http_port
+                port = (
+                    server.servers[0].sockets[0].getsockname()[1]
+                    if server.servers
+                    else settings.http_port
+                )
 
             if settings.webhook_url:
                 await bot.set_webhook(

@@ -105,9 +105,5 @@ def add_answer(
 
 
 async def answers_of(session: AsyncSession, conversation_id: int) -> list[Answer]:
-    stmt = (
-        select(Answer)
-        .where(Answer.conversation_id == conversation_id)
-        .order_by(col(Answer.id))
-    )
+    stmt = select(Answer).where(Answer.conversation_id == conversation_id).order_by(col(Answer.id))
     return list((await session.exec(stmt)).all())

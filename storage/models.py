@@ -130,8 +130,12 @@ class ProcessedUpdate(SQLModel, table=True):
 
     __tablename__ = "processed_update"
 
-    bot_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
-    update_id: int = Field(sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    bot_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     # handled | ignored | failed
     outcome: str = Field(default="handled", max_length=20)
     processed_at: datetime = _created()

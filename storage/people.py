@@ -10,7 +10,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import Invite, Organisation, ServiceUser, Staff
 
 
-async def ensure_organisation(session: AsyncSession, name: str, kind: str = "probation") -> Organisation:
+async def ensure_organisation(
+    session: AsyncSession, name: str, kind: str = "probation"
+) -> Organisation:
     org = (await session.exec(select(Organisation).where(Organisation.name == name))).first()
     if org is None:
         org = Organisation(name=name, kind=kind)

@@ -29,7 +29,7 @@ async def claim_update(session: AsyncSession, bot_id: int, update_id: int, outco
         .on_conflict_do_nothing(index_elements=["bot_id", "update_id"])
     )
     result = await session.exec(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return bool(result.rowcount)
 
 
 async def set_outcome(session: AsyncSession, bot_id: int, update_id: int, outcome: str) -> None:

@@ -54,7 +54,9 @@ async def enrol(
             session, organisation_id=org.id, name=name, crn=crn, case_manager_id=case_manager_id
         )
         assert person.id is not None
-        await add_invite(session, person.id, hash_code(code), utcnow() + timedelta(days=invite_days))
+        await add_invite(
+            session, person.id, hash_code(code), utcnow() + timedelta(days=invite_days)
+        )
     return Invitation(person.id, code, deep_link(link_name, code))
 
 

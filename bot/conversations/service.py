@@ -74,7 +74,9 @@ class _Turn:
     def lang(self) -> str:
         return self.person.language if self.person else "en"
 
-    def send(self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **values: Any) -> None:
+    def send(
+        self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **values: Any
+    ) -> None:
         self.out.append(Outgoing(self.incoming.chat_id, say(key, self.lang, **values), buttons))
 
     def send_text(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
@@ -123,7 +125,13 @@ class ConversationService:
             await self._route(turn)
             person_id = turn.person.id if turn.person else None
             for message in turn.out:
-                enqueue(session, message.chat_id, message.to_payload(), person_id=person_id, now=turn.now)
+                enqueue(
+                    session,
+                    message.chat_id,
+                    message.to_payload(),
+                    person_id=person_id,
+                    now=turn.now,
+                )
         return Handled(outgoing=turn.out, toast=turn.toast)
 
     async def _keep_failed(
@@ -179,7 +187,9 @@ class ConversationService:
         inc = t.incoming
         person = t.person
         assert person is not None
-        if inc.kind is Kind.BUTTON and isinstance(callbacks.parse(inc.button_data), callbacks.Consent):
+        if inc.kind is Kind.BUTTON and isinstance(
+            callbacks.parse(inc.button_data), callbacks.Consent
+        ):
             person.consented_at = t.now
             t.session.add(person)
             t.out.append(self._done_button_edit(inc, say("consent_button", t.lang)))
@@ -473,7 +483,9 @@ class ConversationService:
                 continue
             open_tools.add(conv.script_id)
             title = in_lang(script.title, t.lang)
-            rows.append((Button(say("menu_resume", t.lang, title=title), callbacks.resume(conv.id)),))
+            rows.append(
+                (Button(say("menu_resume", t.lang, title=title), callbacks.resume(conv.id)),)
+            )
         for script in self.catalogue.tools():
             if script.id not in open_tools:
                 rows.append(

@@ -43,8 +43,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "You can skip any question, and stop whenever you like."
         ),
         "welcome_3": (
-            "Nobody watches this chat all the time, so it can't help in an emergency.\n\n"
-            + CRISIS
+            "Nobody watches this chat all the time, so it can't help in an emergency.\n\n" + CRISIS
         ),
         "consent_button": "OK, let's start",
         "consent_needed": "Before we start, please read the messages above and press the button.",

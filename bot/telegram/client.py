@@ -21,5 +21,7 @@ def make_bot(settings: Settings) -> Bot:
         base_url=settings.telegram_api_url,
         # The default pool of one connection would serialise the outbox's concurrent sends.
         request=HTTPXRequest(connection_pool_size=64, read_timeout=20, write_timeout=20),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=settings.poll_timeout + 10),
+        get_updates_request=HTTPXRequest(
+            connection_pool_size=2, read_timeout=settings.poll_timeout + 10
+        ),
     )

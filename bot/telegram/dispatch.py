@@ -50,7 +50,9 @@ class Dispatcher:
             log.exception("update %s could not be read", update.update_id)
             incoming = Incoming(self.bot.id, update.update_id, chat_id=0, kind=Kind.OTHER)
         async with self._chat_lock(incoming.chat_id):
-            handled = await self.service.handle(incoming, raw if raw is not None else update.to_dict())
+            handled = await self.service.handle(
+                incoming, raw if raw is not None else update.to_dict()
+            )
         query = update.callback_query
         if query is not None:
             # Stops the spinner on the pressed button. Best effort: the answer is stored.

@@ -11,6 +11,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.dispatch import Dispatcher
+from bot.telegram.sender import retry_seconds
 from bot.telegram.updates import ALLOWED_UPDATES
 
 log = logging.getLogger(__name__)
@@ -45,14 +46,16 @@ class Poller:
             try:
                 updates = fetch.result()
             except RetryAfter as exc:
-                await asyncio.sleep(float(exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()))
+                await asyncio.sleep(retry_seconds(exc))
                 continue
             except Conflict:
                 log.warning("another getUpdates or a webhook is active for this bot; waiting")
                 await asyncio.sleep(5)
                 continue
             except (NetworkError, TimedOut, OSError) as exc:
-                log.warning("getUpdates failed (%s); retrying in %.1fs", type(exc).__name__, backoff)
+                log.warning(
+                    "getUpdates failed (%s); retrying in %.1fs", type(exc).__name__, backoff
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
                 continue

@@ -33,6 +33,11 @@ MAX_ATTEMPTS = 12
 IDLE_POLL = 1.0  # other processes' commits cannot wake us, so look again at least this often
 
 
+def retry_seconds(exc: RetryAfter) -> float:
+    wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 0), 300))
 
@@ -98,22 +103,29 @@ class OutboxSender:
             async with self.limiter:
                 result = await self._call(message)
         except RetryAfter as exc:
-            wait = exc.retry_after if isinstance(exc.retry_after, int | float) else exc.retry_after.total_seconds()
-            until = self.clock() + timedelta(seconds=float(wait))
+            until = self.clock() + timedelta(seconds=retry_seconds(exc))
             # Flood control applies to the whole bot: hold every send, not just this one.
             self._paused_until = until
-            await outbox.mark_retry(self.db, row.id, not_before=until, error="RetryAfter", count_attempt=False)
+            await outbox.mark_retry(
+                self.db, row.id, not_before=until, error="RetryAfter", count_attempt=False
+            )
             return
         except Forbidden as exc:
             # Blocked by the person or their account is gone: retrying cannot help.
-            await outbox.mark_failed(self.db, row.id, now=self.clock(), error=f"Forbidden: {exc.message}")
+            await outbox.mark_failed(
+                self.db, row.id, now=self.clock(), error=f"Forbidden: {exc.message}"
+            )
             return
         except BadRequest as exc:
             if "not modified" in exc.message:
-                await outbox.mark_sent(self.db, row.id, now=self.clock(), message_id=message.edit_message_id)
+                await outbox.mark_sent(
+                    self.db, row.id, now=self.clock(), message_id=message.edit_message_id
+                )
             else:
                 log.warning("outbox message %s refused: %s", row.id, exc.message)
-                await outbox.mark_failed(self.db, row.id, now=self.clock(), error=f"BadRequest: {exc.message}")
+                await outbox.mark_failed(
+                    self.db, row.id, now=self.clock(), error=f"BadRequest: {exc.message}"
+                )
             return
         except (TimedOut, NetworkError, OSError) as exc:
             await self._retry_later(row, type(exc).__name__)
@@ -130,7 +142,9 @@ class OutboxSender:
         if row.attempts + 1 >= MAX_ATTEMPTS:
             await outbox.mark_failed(self.db, row.id, now=self.clock(), error=error)
         else:
-            await outbox.mark_retry(self.db, row.id, not_before=self.clock() + _backoff(row.attempts), error=error)
+            await outbox.mark_retry(
+                self.db, row.id, not_before=self.clock() + _backoff(row.attempts), error=error
+            )
 
     async def _call(self, message: Outgoing) -> Message | bool:
         args = call_arguments(message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Message, Update
 
 from bot.conversations.messages import Incoming, Kind
@@ -44,37 +46,38 @@ def _command(text: str) -> tuple[str, str]:
 def to_incoming(update: Update, bot_id: int) -> Incoming:
     chat = update.effective_chat
     user = update.effective_user
-    base = {
-        "bot_id": bot_id,
-        "update_id": update.update_id,
-        "chat_id": chat.id if chat else (user.id if user else 0),
-        "user_id": user.id if user else None,
-        "first_name": (user.first_name or "") if user else "",
-        "private": chat is None or chat.type == "private",
-    }
+    base = Incoming(
+        bot_id=bot_id,
+        update_id=update.update_id,
+        chat_id=chat.id if chat else (user.id if user else 0),
+        kind=Kind.OTHER,
+        user_id=user.id if user else None,
+        first_name=(user.first_name or "") if user else "",
+        private=chat is None or chat.type == "private",
+    )
     if update.callback_query is not None:
         query = update.callback_query
         shown = query.message
         text = shown.text if isinstance(shown, Message) and shown.text else ""
-        return Incoming(
+        return replace(
+            base,
             kind=Kind.BUTTON,
             button_data=query.data or "",
             button_message_id=shown.message_id if shown else None,
             button_message_text=text,
-            **base,
         )
     if update.edited_message is not None:
-        return Incoming(kind=Kind.EDITED, **base)
+        return replace(base, kind=Kind.EDITED)
     message = update.message
     if message is None:
-        return Incoming(kind=Kind.OTHER, **base)
+        return base
     if message.text is not None:
         if message.text.startswith("/"):
             command, args = _command(message.text)
-            return Incoming(kind=Kind.COMMAND, command=command, args=args, text=message.text, **base)
-        return Incoming(kind=Kind.TEXT, text=message.text, **base)
+            return replace(base, kind=Kind.COMMAND, command=command, args=args, text=message.text)
+        return replace(base, kind=Kind.TEXT, text=message.text)
     kind = media_kind(message)
     if kind:
-        return Incoming(kind=Kind.MEDIA, media_kind=kind, **base)
+        return replace(base, kind=Kind.MEDIA, media_kind=kind)
     # Service messages (someone joined, a pinned message...) need no answer.
-    return Incoming(kind=Kind.OTHER, **base)
+    return base

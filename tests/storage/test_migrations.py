@@ -35,8 +35,7 @@ async def test_concurrent_start_ups_migrate_once(db_url: str) -> None:
     # Several copies of Tandem starting together against one database, as separate processes.
     code = "import sys; from storage.db import migrate; migrate(sys.argv[1])"
     procs = [
-        await asyncio.create_subprocess_exec(sys.executable, "-c", code, db_url)
-        for _ in range(3)
+        await asyncio.create_subprocess_exec(sys.executable, "-c", code, db_url) for _ in range(3)
     ]
     assert [await p.wait() for p in procs] == [0, 0, 0]
     db = Database(db_url)

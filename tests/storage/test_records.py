@@ -9,10 +9,22 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from storage.conversations import add_answer, answers_of, open_conversations, publish_version, start_conversation
+from storage.conversations import (
+    add_answer,
+    answers_of,
+    open_conversations,
+    publish_version,
+    start_conversation,
+)
 from storage.db import Database, migrate_async
 from storage.export import person_export
-from storage.people import add_invite, add_person, ensure_organisation, invite_by_hash, person_by_telegram_user
+from storage.people import (
+    add_invite,
+    add_person,
+    ensure_organisation,
+    invite_by_hash,
+    person_by_telegram_user,
+)
 from storage.types import utcnow
 from storage.updates import claim_update
 
@@ -92,15 +104,32 @@ async def test_answers_keep_question_version_and_order(db: Database) -> None:
     pid = await _person(db)
     now = utcnow()
     async with db.transaction() as s:
-        version = await publish_version(s, script_id="t", content_hash="h1", title="T", source="src")
+        version = await publish_version(
+            s, script_id="t", content_hash="h1", title="T", source="src"
+        )
         again = await publish_version(s, script_id="t", content_hash="h1", title="T", source="src")
         assert again.id == version.id
         conv = await start_conversation(
-            s, person_id=pid, version_id=version.id, script_id="t", step="q1", state={"step": "q1"}, now=now
+            s,
+            person_id=pid,
+            version_id=version.id,
+            script_id="t",
+            step="q1",
+            state={"step": "q1"},
+            now=now,
         )
         for i, value in enumerate(["first", {"choice": "yes"}, None]):
-            add_answer(s, conv, step_id=f"q{i}", question=f"Question {i}?", value=value,
-                       display=str(value), skipped=value is None, update_id=100 + i, now=now)
+            add_answer(
+                s,
+                conv,
+                step_id=f"q{i}",
+                question=f"Question {i}?",
+                value=value,
+                display=str(value),
+                skipped=value is None,
+                update_id=100 + i,
+                now=now,
+            )
     async with db.transaction() as s:
         stored = await answers_of(s, conv.id)
         assert [a.value for a in stored] == ["first", {"choice": "yes"}, None]

@@ -1,8 +1,8 @@
 """Run the real Tandem (python-telegram-bot over real HTTP) against the sandbox, in-process.
 
-    async with running_tandem(sandbox, tmp_path) as t:
-        chat = await t.joined_chat("Alex")
-        await chat.click("Good day, bad day")
+async with running_tandem(sandbox, tmp_path) as t:
+    chat = await t.joined_chat("Alex")
+    await chat.click("Good day, bad day")
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ class Harness:
         return await enrol(self.db, name=name, crn=crn, username=self.running.bot.username)
 
     async def chat(self, first_name: str = "Alex", language_code: str = "en") -> Chat:
-        chat = await self.client.chat(first_name, user_id=next(_user_ids), language_code=language_code)
+        chat = await self.client.chat(
+            first_name, user_id=next(_user_ids), language_code=language_code
+        )
         self.chats.append(chat)
         return chat
 

@@ -6,7 +6,20 @@ import pytest
 
 from tests.support.tandem import Harness
 
-KINDS = ["sticker", "photo", "voice", "video", "location", "contact", "document", "video_note", "audio", "animation", "poll", "dice"]
+KINDS = [
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "location",
+    "contact",
+    "document",
+    "video_note",
+    "audio",
+    "animation",
+    "poll",
+    "dice",
+]
 
 
 async def _at_first_question(tandem: Harness):
@@ -67,7 +80,17 @@ async def test_old_button_from_an_earlier_question(tandem: Harness) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    ["", "garbage", "a:1:2", "a:999999:0:0", "a:x:y:z", "m:no_such_tool", "r:123456", "\u2603" * 20, "a:1:1:" + "9" * 40],
+    [
+        "",
+        "garbage",
+        "a:1:2",
+        "a:999999:0:0",
+        "a:x:y:z",
+        "m:no_such_tool",
+        "r:123456",
+        "\u2603" * 20,
+        "a:1:1:" + "9" * 40,
+    ],
 )
 async def test_forged_button_data(tandem: Harness, data: str) -> None:
     chat, person_id = await _at_first_question(tandem)
@@ -141,4 +164,6 @@ async def test_group_chats_are_refused(tandem: Harness) -> None:
     incoming = to_incoming(update, 1)
     assert incoming.kind is Kind.TEXT and not incoming.private
     handled = await tandem.running.service.handle(incoming)
-    assert [o.text for o in handled.outgoing] == ["Tandem only works in a private chat. Please message me directly."]
+    assert [o.text for o in handled.outgoing] == [
+        "Tandem only works in a private chat. Please message me directly."
+    ]

@@ -93,7 +93,9 @@ async def test_account_already_linked_keeps_its_link(tandem: Harness) -> None:
     await chat.start(spare.code)
     await chat.wait_for("already set up")
     async with tandem.db.transaction() as session:
-        invite = (await session.exec(select(Invite).where(Invite.service_user_id == spare.person_id))).one()
+        invite = (
+            await session.exec(select(Invite).where(Invite.service_user_id == spare.person_id))
+        ).one()
     assert invite.used_at is None
 
 

@@ -24,7 +24,10 @@ async def test_pause_then_any_message_resumes_at_the_same_question(tandem: Harne
     await chat.send("At the park")
     await chat.wait_for("Who is with you on a good day")
     # The greeting that woke it up was not taken as an answer.
-    assert await tandem.answers(person_id) == [("good_day", "Football"), ("good_where", "At the park")]
+    assert await tandem.answers(person_id) == [
+        ("good_day", "Football"),
+        ("good_where", "At the park"),
+    ]
 
 
 async def test_menu_offers_to_carry_on(tandem: Harness) -> None:
@@ -57,7 +60,7 @@ async def test_help_and_unknown_command_and_nothing_to_pause(tandem: Harness) ->
 
 
 async def test_resume_after_restart(sandbox, tmp_path) -> None:
-    from tests.support.tandem import running_tandem, new_token
+    from tests.support.tandem import new_token, running_tandem
 
     token = new_token()
     async with running_tandem(sandbox, tmp_path, telegram_token=token) as first:
@@ -67,4 +70,7 @@ async def test_resume_after_restart(sandbox, tmp_path) -> None:
         chat.client = second.client
         await chat.send("At the beach")
         await chat.wait_for("Who is with you on a good day")
-        assert await second.answers(person_id) == [("good_day", "Football"), ("good_where", "At the beach")]
+        assert await second.answers(person_id) == [
+            ("good_day", "Football"),
+            ("good_where", "At the beach"),
+        ]

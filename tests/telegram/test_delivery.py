@@ -1,0 +1,73 @@
+"""The outbox: replies survive restarts, flood limits are honoured, blocked chats fail cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlmodel import select
+
+from storage import outbox
+from storage.models import OutboxMessage
+from storage.types import utcnow
+from tests.support.tandem import Harness, new_token, running_tandem
+
+
+async def test_flood_limit_is_waited_out_and_nothing_is_lost(tandem: Harness) -> None:
+    chat, person_id = await tandem.joined_chat("Flo")
+    await tandem.client.flood(count=2, retry_after=1, methods=["sendMessage"])
+    started = asyncio.get_running_loop().time()
+    await chat.click("Good day, bad day")
+    await chat.wait_for("Think of a good day", timeout=15)
+    assert asyncio.get_running_loop().time() - started >= 1.0
+    texts = [m.text for m in await chat.bot_messages()]
+    # Every message of the tool's opening arrived once, in order.
+    opening = [
+        t for t in texts if t and ("good days and your bad days" in t or "Think of a good day" in t)
+    ]
+    assert len(opening) == 2 and "good days" in opening[0]
+    refused = [c for c in await tandem.client.calls() if c["error_code"] == 429]
+    assert len(refused) == 2
+
+
+async def test_unsent_replies_go_out_at_start_up(sandbox, tmp_path) -> None:
+    token = new_token()
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as first:
+        chat, person_id = await first.joined_chat("Una")
+        db_url = first.running.settings.database_url
+    # Tandem crashed after committing a reply but before sending it.
+    from storage.db import Database
+
+    db = Database(db_url)
+    async with db.transaction() as session:
+        outbox.enqueue(
+            session, chat.user_id, {"text": "A reply from before the restart"}, now=utcnow()
+        )
+    await db.dispose()
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as second:
+        chat.client = second.client
+        await chat.wait_for("A reply from before the restart")
+
+
+async def test_blocked_chat_fails_without_holding_up_others(tandem: Harness) -> None:
+    blocked, _ = await tandem.joined_chat("Bo")
+    other, _ = await tandem.joined_chat("Cy")
+    await blocked.block()
+    async with tandem.db.transaction() as session:
+        outbox.enqueue(session, blocked.user_id, {"text": "to a blocked chat"}, now=utcnow())
+    tandem.running.sender.wake()
+    await other.send("/help")
+    await other.wait_for("Samaritans")
+    for _ in range(50):
+        async with tandem.db.transaction() as session:
+            row = (
+                await session.exec(
+                    select(OutboxMessage)
+                    .where(OutboxMessage.chat_id == blocked.user_id)
+                    .order_by(OutboxMessage.id.desc())
+                )
+            ).first()
+        if row and row.failed_at:
+            break
+        await asyncio.sleep(0.05)
+    assert row is not None and row.failed_at is not None and row.sent_at is None
+    assert row.last_error.startswith("Forbidden")
