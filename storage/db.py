@@ -73,8 +73,10 @@ class Database:
         if self.dialect == "postgresql":
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
         self.engine = create_async_engine(self.url, **kwargs)
+        self._writer: asyncio.Lock | None = None
         if self.dialect == "sqlite":
             _tune_sqlite(self.engine)
+            self._writer = asyncio.Lock()
 
     @property
     def dialect(self) -> str:
@@ -83,6 +85,17 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """Commit when the block ends, roll back if it raises."""
+        if self._writer is None:
+            async with self._session() as session:
+                yield session
+            return
+        # SQLite has one writer at a time. Queueing here, in order, is much faster than
+        # letting SQLite's busy handler put waiting connections to sleep and retry.
+        async with self._writer, self._session() as session:
+            yield session
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
         async with AsyncSession(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
