@@ -37,9 +37,10 @@ class Catalogue:
         """Load dialogues/ again. A script that now fails to load keeps its last good version
         serving; its problems are returned so the operator sees them."""
         registry: Registry = load_dialogues(self.directory)
-        fresh = dict(self._current)
-        fresh.update(registry.scripts)
-        self._current = fresh
+        on_disk = {path.stem for path in self.directory.glob("*.yaml")}
+        # A refused file keeps its last good version; a deleted file takes its tool away.
+        kept = {tool: s for tool, s in self._current.items() if tool in on_disk}
+        self._current = {**kept, **registry.scripts}
         for script in registry.scripts.values():
             self._by_hash.setdefault(script.version, script)
         self.problems = list(registry.problems)

@@ -11,6 +11,11 @@ from enum import StrEnum
 from typing import Any
 
 
+# Telegram's ceiling for one message; the engine splits longer texts, and anything the core
+# composes itself keeps under it too.
+MAX_TEXT = 4096
+
+
 class Kind(StrEnum):
     TEXT = "text"
     COMMAND = "command"

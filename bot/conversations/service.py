@@ -19,7 +19,7 @@ from bot import engine
 from bot.conversations import callbacks
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.invites import hash_code, looks_like_code
-from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
+from bot.conversations.messages import MAX_TEXT, Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.texts import say
 from storage.conversations import (
     add_answer,
@@ -192,7 +192,7 @@ class ConversationService:
         ):
             person.consented_at = t.now
             t.session.add(person)
-            t.out.append(self._done_button_edit(inc, say("consent_button", t.lang)))
+            t.out.append(self._done_button_edit(t, say("consent_button", t.lang)))
             await self._menu(t)
             return
         if inc.kind is Kind.COMMAND and inc.command == "help":
@@ -345,14 +345,18 @@ class ConversationService:
         elif isinstance(given, engine.ButtonInput) and outcome.answers:
             chosen = outcome.answers[-1]
             label = say("skipped", t.lang) if chosen.skipped else chosen.display
-            t.out.append(self._done_button_edit(t.incoming, label))
+            t.out.append(self._done_button_edit(t, label))
         self._record(t, conv, script, outcome)
 
-    def _done_button_edit(self, inc: Incoming, label: str) -> Outgoing:
+    def _done_button_edit(self, t: _Turn, label: str) -> Outgoing:
         """Show what was pressed under the question and take its buttons away, so the chat
         reads as a record and old buttons are rarely left to press."""
+        inc = t.incoming
+        suffix = say("chosen", t.lang, label=label)
+        room = MAX_TEXT - len(suffix) - 2
         text = inc.button_message_text.rstrip()
-        suffix = say("chosen", "en", label=label)
+        if len(text) > room:
+            text = text[: room - 1] + "…"
         return Outgoing(
             inc.chat_id,
             f"{text}\n\n{suffix}" if text else suffix,

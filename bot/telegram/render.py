@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import MessageLimit
 
 from bot.conversations.messages import Outgoing
 
@@ -21,17 +20,8 @@ def keyboard(message: Outgoing) -> InlineKeyboardMarkup | None:
     )
 
 
-def fit(text: str) -> str:
-    """Keep within Telegram's 4096 characters; only an edit that adds a line under a very long
-    question can get here, so shortening the question's tail is the kind choice."""
-    limit = MessageLimit.MAX_TEXT_LENGTH
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1] + "…"
-
-
 def call_arguments(message: Outgoing) -> dict[str, Any]:
-    args: dict[str, Any] = {"chat_id": message.chat_id, "text": fit(message.text)}
+    args: dict[str, Any] = {"chat_id": message.chat_id, "text": message.text}
     markup = keyboard(message)
     if markup is not None:
         args["reply_markup"] = markup

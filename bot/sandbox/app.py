@@ -1,0 +1,41 @@
+"""The sandbox as one ASGI app: Bot API, control API and pages over one in-memory state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+
+from bot.sandbox import botapi, control, pages
+from bot.sandbox.state import SandboxState
+
+
+def create_app(
+    *,
+    bot_username: str = "TandemSandboxBot",
+    bot_name: str = "Tandem",
+    bot_token: str | None = None,
+    insecure_webhooks: bool = False,
+) -> Starlette:
+    """Build the sandbox.
+
+    bot_token: register this bot up front, so people can write to it before it first connects.
+    insecure_webhooks: accept http:// webhooks on any host (say, another container), not only
+    on loopback.
+    """
+    state = SandboxState(
+        bot_username=bot_username,
+        bot_name=bot_name,
+        bot_token=bot_token,
+        insecure_webhooks=insecure_webhooks,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await state.aclose()
+
+    app = Starlette(routes=[*botapi.routes, *control.routes, *pages.routes], lifespan=lifespan)
+    app.state.sandbox = state
+    return app
