@@ -168,6 +168,12 @@ class OutboxMessage(SQLModel, table=True):
             sqlite_where=text("sent_at IS NULL AND failed_at IS NULL"),
             postgresql_where=text("sent_at IS NULL AND failed_at IS NULL"),
         ),
+        Index(
+            "ix_outbox_open_buttons",
+            "chat_id",
+            sqlite_where=text("buttons_open"),
+            postgresql_where=text("buttons_open"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -186,6 +192,8 @@ class OutboxMessage(SQLModel, table=True):
     # Error class or Telegram's description only, never message content.
     last_error: str | None = Field(default=None, max_length=300)
     telegram_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Sent with buttons that are still pressable in the chat.
+    buttons_open: bool = Field(default=False)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -80,12 +80,49 @@ async def claim_due(
     return rows
 
 
-async def mark_sent(db: Database, row_id: int, *, now: datetime, message_id: int | None) -> None:
+async def mark_sent(
+    db: Database,
+    row_id: int,
+    *,
+    now: datetime,
+    message_id: int | None,
+    buttons_open: bool = False,
+) -> None:
     async with db.transaction() as session:
         await session.exec(
             update(OutboxMessage)
             .where(col(OutboxMessage.id) == row_id)
-            .values(sent_at=now, claimed_until=None, telegram_message_id=message_id)
+            .values(
+                sent_at=now,
+                claimed_until=None,
+                telegram_message_id=message_id,
+                buttons_open=buttons_open,
+            )
+        )
+
+
+async def open_buttons(db: Database, chat_id: int) -> list[int]:
+    """Telegram ids of this chat's sent messages whose buttons can still be pressed."""
+    async with db.transaction() as session:
+        stmt = select(OutboxMessage.telegram_message_id).where(
+            OutboxMessage.chat_id == chat_id,
+            col(OutboxMessage.buttons_open).is_(True),
+            col(OutboxMessage.telegram_message_id).is_not(None),
+        )
+        return [int(mid) for mid in (await session.exec(stmt)).all() if mid is not None]
+
+
+async def close_buttons(db: Database, chat_id: int, message_ids: list[int]) -> None:
+    if not message_ids:
+        return
+    async with db.transaction() as session:
+        await session.exec(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.chat_id == chat_id,
+                col(OutboxMessage.telegram_message_id).in_(message_ids),
+            )
+            .values(buttons_open=False)
         )
 
 

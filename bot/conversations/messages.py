@@ -57,6 +57,9 @@ class Outgoing:
     # Set to change an earlier message (e.g. show the chosen answer under a question and take
     # its buttons away) instead of sending a new one.
     edit_message_id: int | None = None
+    # Not a message: take the buttons off earlier messages in this chat (all but
+    # ``edit_message_id``), so only the newest question has buttons to press.
+    clear_buttons: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"text": self.text}
@@ -64,6 +67,8 @@ class Outgoing:
             payload["buttons"] = [[[b.label, b.data] for b in row] for row in self.buttons]
         if self.edit_message_id is not None:
             payload["edit_message_id"] = self.edit_message_id
+        if self.clear_buttons:
+            payload["clear_buttons"] = True
         return payload
 
     @classmethod
@@ -77,6 +82,7 @@ class Outgoing:
             text=str(payload["text"]),
             buttons=rows,
             edit_message_id=payload.get("edit_message_id"),
+            clear_buttons=bool(payload.get("clear_buttons")),
         )
 
 

@@ -123,6 +123,7 @@ class ConversationService:
                 return Handled(duplicate=True)
             turn = _Turn(session=session, incoming=incoming, now=self.clock())
             await self._route(turn)
+            self._clear_old_buttons(turn)
             person_id = turn.person.id if turn.person else None
             for message in turn.out:
                 enqueue(
@@ -133,6 +134,16 @@ class ConversationService:
                     now=turn.now,
                 )
         return Handled(outgoing=turn.out, toast=turn.toast)
+
+    def _clear_old_buttons(self, t: _Turn) -> None:
+        """Whenever new buttons go out, the older ones come off first: only the newest
+        question can be answered with a press."""
+        if t.person is None or not any(o.buttons for o in t.out if o.edit_message_id is None):
+            return
+        pressed = t.incoming.button_message_id if t.incoming.kind is Kind.BUTTON else None
+        t.out.insert(
+            0, Outgoing(t.incoming.chat_id, "", edit_message_id=pressed, clear_buttons=True)
+        )
 
     async def _keep_failed(
         self, incoming: Incoming, raw: dict[str, Any] | None, exc: BaseException

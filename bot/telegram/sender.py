@@ -135,7 +135,16 @@ class OutboxSender:
             await self._retry_later(row, type(exc).__name__)
             return
         message_id = result.message_id if isinstance(result, Message) else message.edit_message_id
-        await outbox.mark_sent(self.db, row.id, now=self.clock(), message_id=message_id)
+        if message.edit_message_id is not None and not message.clear_buttons:
+            # An edit is sent without buttons, so the edited message has none left.
+            await outbox.close_buttons(self.db, row.chat_id, [message.edit_message_id])
+        await outbox.mark_sent(
+            self.db,
+            row.id,
+            now=self.clock(),
+            message_id=message_id,
+            buttons_open=bool(message.buttons),
+        )
 
     async def _retry_later(self, row: OutboxMessage, error: str) -> None:
         assert row.id is not None
@@ -147,7 +156,26 @@ class OutboxSender:
             )
 
     async def _call(self, message: Outgoing) -> Message | bool:
+        if message.clear_buttons:
+            await self._clear_buttons(message)
+            return True
         args = call_arguments(message)
         if message.edit_message_id is not None:
             return await self.bot.edit_message_text(**args)
         return await self.bot.send_message(**args)
+
+    async def _clear_buttons(self, message: Outgoing) -> None:
+        stale = [
+            mid
+            for mid in await outbox.open_buttons(self.db, message.chat_id)
+            if mid != message.edit_message_id
+        ]
+        for message_id in stale:
+            try:
+                await self.bot.edit_message_reply_markup(
+                    chat_id=message.chat_id, message_id=message_id, reply_markup=None
+                )
+            except BadRequest as exc:
+                # Already gone or already bare: either way there is nothing left to press.
+                log.info("buttons not cleared: %s", exc.message)
+        await outbox.close_buttons(self.db, message.chat_id, stale)

@@ -81,7 +81,8 @@ async def test_consent_comes_before_anything_else(tandem: Harness) -> None:
         await chat.wait_for("Before we start")
         await chat.wait_for(lambda m: "OK, let's start" in m.labels)
     await chat.send("/help")
-    await chat.wait_for("Samaritans")
+    await chat.wait_for("/pause - stop for now")
+    await chat.wait_for(lambda m: "OK, let's start" in m.labels)
     await chat.click("OK, let's start")
     menu = await chat.wait_for("What would you like to do?")
     assert "Good day, bad day" in menu.labels

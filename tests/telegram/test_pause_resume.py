@@ -42,6 +42,7 @@ async def test_menu_offers_to_carry_on(tandem: Harness) -> None:
     await chat.wait_for("saved")
     await chat.send("/start")
     await chat.wait_for("Welcome back")
+    await chat.wait_for(lambda m: "Carry on: Good day, bad day" in m.labels)
     await chat.click("Carry on: Good day, bad day")
     await chat.wait_for("Where are you on a good day")
 
