@@ -119,7 +119,7 @@ async def close_buttons(db: Database, chat_id: int, message_ids: list[int]) -> N
         await session.exec(
             update(OutboxMessage)
             .where(
-                OutboxMessage.chat_id == chat_id,
+                col(OutboxMessage.chat_id) == chat_id,
                 col(OutboxMessage.telegram_message_id).in_(message_ids),
             )
             .values(buttons_open=False)

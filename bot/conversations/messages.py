@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-
 # Telegram's ceiling for one message; the engine splits longer texts, and anything the core
 # composes itself keeps under it too.
 MAX_TEXT = 4096

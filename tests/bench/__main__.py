@@ -17,7 +17,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from bot import engine
@@ -47,7 +46,11 @@ def bench_scripts(rounds: int) -> float:
         times.append(time.perf_counter() - started)
     assert registry.scripts and not registry.errors
     median = statistics.median(times)
-    _row(f"load and check all {len(registry.scripts)} shipped script(s), median", _ms(median), "< 500 ms")
+    _row(
+        f"load and check all {len(registry.scripts)} shipped script(s), median",
+        _ms(median),
+        "< 500 ms",
+    )
     return median
 
 
@@ -83,7 +86,9 @@ async def _handle_latency(db_url: str, rounds: int) -> float:
     ids = itertools.count(1)
 
     def incoming(kind: Kind, **fields: object) -> Incoming:
-        return Incoming(bot_id=1, update_id=next(ids), chat_id=4242, user_id=4242, kind=kind, **fields)  # type: ignore[arg-type]
+        return Incoming(
+            bot_id=1, update_id=next(ids), chat_id=4242, user_id=4242, kind=kind, **fields
+        )  # type: ignore[arg-type]
 
     times = []
     try:

@@ -33,10 +33,14 @@ async def _say(page: Page, text: str) -> None:
 
 
 async def _bot_says(page: Page, text: str) -> None:
-    await expect(page.locator("#messages li.msg.in").filter(has_text=text).last).to_be_visible(timeout=10_000)
+    await expect(page.locator("#messages li.msg.in").filter(has_text=text).last).to_be_visible(
+        timeout=10_000
+    )
 
 
-async def test_newcomer_plays_good_day_bad_day_in_the_browser(tandem: Harness, tmp_path: Path) -> None:
+async def test_newcomer_plays_good_day_bad_day_in_the_browser(
+    tandem: Harness, tmp_path: Path
+) -> None:
     invitation = await tandem.invite("Alex Demo")
     bot_id = tandem.running.bot.id
     url = f"{tandem.sandbox.url}/chat?bot={bot_id}&user=771001&name=Alex&start={invitation.code}"
@@ -71,7 +75,10 @@ async def test_newcomer_plays_good_day_bad_day_in_the_browser(tandem: Harness, t
         await _say(page, "Getting back into work")
         await _bot_says(page, "That's it for Good day, bad day")
         if os.environ.get("TANDEM_SCREENSHOTS"):
-            await page.screenshot(path=str(Path(os.environ["TANDEM_SCREENSHOTS"]) / "good-day-chat.png"), full_page=False)
+            await page.screenshot(
+                path=str(Path(os.environ["TANDEM_SCREENSHOTS"]) / "good-day-chat.png"),
+                full_page=False,
+            )
 
     stored = await tandem.answers(invitation.person_id)
     assert [v for _, v in stored] == [*ANSWERS, "yes", "Getting back into work"]

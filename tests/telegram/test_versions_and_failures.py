@@ -43,11 +43,15 @@ async def test_editing_a_script_never_breaks_someone_half_way(sandbox, tmp_path:
         await other.wait_for("Who do you spend a good day with?")
 
         async with t.db.transaction() as session:
-            versions = {c.script_version_id for c in (await session.exec(select(Conversation))).all()}
+            versions = {
+                c.script_version_id for c in (await session.exec(select(Conversation))).all()
+            }
         assert len(versions) == 2
 
 
-async def test_a_broken_script_is_refused_and_the_last_good_one_keeps_serving(sandbox, tmp_path: Path) -> None:
+async def test_a_broken_script_is_refused_and_the_last_good_one_keeps_serving(
+    sandbox, tmp_path: Path
+) -> None:
     dialogues = tmp_path / "dialogues"
     shutil.copytree(DIALOGUES, dialogues)
     async with running_tandem(sandbox, tmp_path, dialogues_dir=dialogues) as t:
