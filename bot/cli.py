@@ -176,10 +176,22 @@ def _dialogues_list(settings: Settings) -> None:
 def _run(args: argparse.Namespace) -> None:
     settings = load_settings()
     if args.command == "serve":
+        from telegram.error import InvalidToken, NetworkError
+
         from bot.runtime import run_forever
 
         settings.require_token()
-        run_forever(settings)
+        try:
+            run_forever(settings)
+        except InvalidToken:
+            raise CommandError(
+                "Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather"
+            ) from None
+        except NetworkError as exc:
+            raise CommandError(
+                f"cannot reach the Telegram Bot API at {settings.telegram_api_url} ({exc.message}); "
+                "check TELEGRAM_API_URL and the network"
+            ) from None
     elif args.command == "demo":
         from bot.demo import run_demo
 

@@ -351,8 +351,12 @@ class ConversationService:
             stale = outcome.problem in (engine.Problem.STALE_BUTTON, engine.Problem.INVALID_BUTTON)
             if stale:
                 t.toast = say("stale_button", t.lang)
-            limit = getattr(script.step(state.step), "max_length", None) if state.step else None
-            t.send(PROBLEM_TEXT[outcome.problem], limit=limit or "")
+            limit = (
+                script.step(state.step).max_length
+                if outcome.problem is engine.Problem.TOO_LONG
+                else ""
+            )
+            t.send(PROBLEM_TEXT[outcome.problem], limit=limit)
         elif isinstance(given, engine.ButtonInput) and outcome.answers:
             chosen = outcome.answers[-1]
             label = say("skipped", t.lang) if chosen.skipped else chosen.display

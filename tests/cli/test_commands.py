@@ -122,3 +122,28 @@ def test_dialogues_list(env: dict[str, str], tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "good_day_bad_day" in result.stdout  # the good one still listed
     assert "oops.yaml:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_with_an_unreachable_api_says_so(env: dict[str, str]) -> None:
+    line = one_line_error(
+        tandem(
+            "serve",
+            env={
+                **env,
+                "TELEGRAM_BOT_TOKEN": "123:abcdefghijklmnop",
+                "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
+            },
+        )
+    )
+    assert "cannot reach the Telegram Bot API at http://127.0.0.1:9/bot" in line
+    assert "abcdefghijklmnop" not in line  # the token never shows
+
+
+def test_serve_with_a_refused_token_says_so(env: dict[str, str], sandbox) -> None:
+    line = one_line_error(
+        tandem(
+            "serve",
+            env={**env, "TELEGRAM_BOT_TOKEN": "not-a-token", "TELEGRAM_API_URL": sandbox.api_url},
+        )
+    )
+    assert "refused TELEGRAM_BOT_TOKEN" in line
