@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
@@ -89,9 +90,12 @@ def _number(value: Any, name: str) -> float | None:
     if isinstance(value, bool):
         raise ControlError(400, f"{name} must be a number")
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ControlError(400, f"{name} must be a number") from None
+    if math.isnan(number):
+        raise ControlError(400, f"{name} must be a number")
+    return number
 
 
 def _bot(request: Request, state: SandboxState) -> Bot:

@@ -32,13 +32,20 @@ async def deep_link(request: Request) -> Response:
     code = request.query_params.get("start") or request.path_params.get("code") or ""
     name = request.query_params.get("name")
     if name:
-        return RedirectResponse("/chat?" + urlencode({"name": name, "start": code}), status_code=302)
+        return RedirectResponse(
+            "/chat?" + urlencode({"name": name, "start": code}), status_code=302
+        )
     target = "/?" + urlencode({"start": code}) if code else "/"
     return RedirectResponse(target, status_code=302)
 
 
+async def favicon(request: Request) -> Response:
+    return RedirectResponse("/sandbox/static/favicon.svg", status_code=301)
+
+
 routes = [
     Route("/", index, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/chat", chat, methods=["GET"]),
     Route("/t.me/{bot_username}", deep_link, methods=["GET"]),
     Route("/start/{code}", deep_link, methods=["GET"]),

@@ -9,6 +9,7 @@ them; text fields are never decoded.
 from __future__ import annotations
 
 import json
+import math
 from email.message import Message as EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -120,14 +121,18 @@ class Params:
         value = self.raw.get(name)
         if value is None or value == "":
             return None
+        number: float | None = None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
+            number = float(value)
+        elif isinstance(value, str):
             try:
-                return float(value.strip())
+                number = float(value.strip())
             except ValueError:
-                pass
-        raise bad_request(f'field "{name}" must be of type Number')
+                number = None
+        # NaN would make every deadline comparison false: a long poll that never ends.
+        if number is None or math.isnan(number):
+            raise bad_request(f'field "{name}" must be of type Number')
+        return number
 
     def flag(self, name: str) -> bool:
         value = self.raw.get(name)

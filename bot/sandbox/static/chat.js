@@ -72,11 +72,12 @@
     return path + (path.includes("?") ? "&" : "?") + "bot=" + encodeURIComponent(botParam);
   }
 
-  async function api(method, path, body) {
+  async function api(method, path, body, signal) {
     const response = await fetch(API + withBot(path), {
       method,
       headers: body ? { "Content-Type": "application/json" } : {},
       body: body ? JSON.stringify(body) : undefined,
+      signal,
     });
     let data = {};
     try {
@@ -256,7 +257,7 @@
     who.className = "visually-hidden";
     who.textContent = msg.from === "bot" ? `${ui.botName.textContent} said: ` : "You said: ";
     const bubble = document.createElement("div");
-    bubble.className = "bubble";
+    bubble.className = msg.kind === "sticker" ? "bubble bare" : "bubble";
     bubble.append(who);
     if (msg.reply_to) {
       const quote = replyQuote(msg);
@@ -436,22 +437,51 @@
     if (botMessage && !initial) refreshCommands();
   }
 
+  // A browser opens at most six connections to one server. Hidden tabs stop long-polling
+  // (they check every few seconds instead), so several chat tabs can stay open side by side.
+  let pollAbort = null;
+  let wakeFromPause = null;
+  document.addEventListener("visibilitychange", () => {
+    if (pollAbort) pollAbort.abort();
+    if (wakeFromPause) wakeFromPause();
+  });
+
+  function pause(ms) {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wakeFromPause = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   async function pollForever() {
     let failures = 0;
     for (;;) {
+      const hidden = document.hidden;
+      pollAbort = new AbortController();
       try {
-        const view = await api("GET", `/chats/${chat.userId}/messages?after_seq=${chat.seq}&wait=${POLL_WAIT}`);
+        const wait = hidden ? 0 : POLL_WAIT;
+        const view = await api(
+          "GET",
+          `/chats/${chat.userId}/messages?after_seq=${chat.seq}&wait=${wait}`,
+          undefined,
+          pollAbort.signal,
+        );
         if (!chat.online) {
           chat.online = true;
           setStatus("bot");
         }
         failures = 0;
         apply(view, false);
+        if (hidden) await pause(3000);
       } catch (error) {
+        if (error.name === "AbortError") continue; // the tab was hidden or shown: poll anew
         failures += 1;
         chat.online = false;
         setStatus("waiting for network…", "offline");
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 400 * failures)));
+        await pause(Math.min(5000, 400 * failures));
       }
     }
   }
