@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
+from storage.db import DatabaseInUse
 
 
 class CommandError(Exception):
@@ -233,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _logging(args.command)
     try:
         _run(args)
-    except (CommandError, ConfigError) as exc:
+    except (CommandError, ConfigError, DatabaseInUse) as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

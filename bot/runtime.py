@@ -28,7 +28,8 @@ from bot.telegram.polling import Poller
 from bot.telegram.sender import OutboxSender
 from bot.telegram.updates import ALLOWED_UPDATES
 from bot.telegram.webhook import webhook_router
-from storage.db import Database, migrate_async
+from storage import outbox
+from storage.db import Database, migrate_async, sole_server
 from storage.settings import put_setting
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,17 @@ async def serve(
     web: bool = True,
 ) -> None:
     """Run until ``stop`` is set (or SIGTERM/SIGINT when run from the command line)."""
+    with sole_server(settings.database_url):
+        await _serve(settings, stop or asyncio.Event(), on_ready, web)
+
+
+async def _serve(
+    settings: Settings,
+    stop: asyncio.Event,
+    on_ready: Callable[[Running], None] | None,
+    web: bool,
+) -> None:
     quiet_logs()
-    stop = stop or asyncio.Event()
     await migrate_async(settings.database_url)
     db = Database(settings.database_url)
     catalogue = Catalogue(settings.dialogues_dir)
@@ -77,6 +87,9 @@ async def serve(
             async with db.transaction() as session:
                 await put_setting(session, "bot_username", bot.username)
             await bot.set_my_commands(COMMANDS)
+            if db.dialect == "sqlite":
+                # The only sender on this database: claims left by a crash are void.
+                await outbox.release_claims(db)
             sender = OutboxSender(db, bot)
             service = ConversationService(db, catalogue, on_queued=sender.wake)
             dispatcher = Dispatcher(service, bot)

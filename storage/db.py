@@ -6,8 +6,8 @@ import asyncio
 import fcntl
 import os
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +135,34 @@ def _upgrade(url: str) -> None:
 async def migrate_async(url: str = DEFAULT_URL) -> None:
     # Alembic's async env runs its own event loop, so it must run outside ours.
     await asyncio.to_thread(migrate, url)
+
+
+class DatabaseInUse(RuntimeError):
+    """Another Tandem already serves this SQLite database."""
+
+
+@contextmanager
+def sole_server(url: str) -> Iterator[None]:
+    """On SQLite, make sure this is the only serving process (SQLite is the one-machine,
+    one-process option; PostgreSQL is for more). The lock goes with the process, even on
+    SIGKILL, so a crash never leaves it behind."""
+    path = sqlite_path(normalise_url(url))
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".serve-lock"), "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DatabaseInUse(
+                f"another Tandem is already serving {path}; stop it first, or use PostgreSQL "
+                "to run more than one"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def database_url_from_env() -> str:

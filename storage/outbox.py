@@ -37,8 +37,13 @@ def _pending() -> Any:
     return and_(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
 
 
+# Longer than one send can take (the Bot API client times out well before), short enough that a
+# chat whose sender died is picked up again soon by another process.
+LEASE = timedelta(seconds=20)
+
+
 async def claim_due(
-    db: Database, *, now: datetime, limit: int = 100, lease: timedelta = timedelta(seconds=60)
+    db: Database, *, now: datetime, limit: int = 100, lease: timedelta = LEASE
 ) -> list[OutboxMessage]:
     """Claim the first unsent message of each chat that is due and not held by someone else.
 
@@ -78,6 +83,18 @@ async def claim_due(
             row.claimed_until = now + lease
             session.add(row)
     return rows
+
+
+async def release_claims(db: Database) -> int:
+    """Forget every claim. Only for a sender that knows it is the only one (SQLite: one
+    process per database), at start-up, so a crash does not hold chats for a whole lease."""
+    async with db.transaction() as session:
+        result = await session.exec(
+            update(OutboxMessage)
+            .where(_pending(), col(OutboxMessage.claimed_until).is_not(None))
+            .values(claimed_until=None)
+        )
+        return int(result.rowcount)
 
 
 async def mark_sent(

@@ -20,7 +20,7 @@ def make_bot(settings: Settings) -> Bot:
         token,
         base_url=settings.telegram_api_url,
         # The default pool of one connection would serialise the outbox's concurrent sends.
-        request=HTTPXRequest(connection_pool_size=64, read_timeout=20, write_timeout=20),
+        request=HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10),
         get_updates_request=HTTPXRequest(
             connection_pool_size=2, read_timeout=settings.poll_timeout + 10
         ),

@@ -71,3 +71,37 @@ async def test_blocked_chat_fails_without_holding_up_others(tandem: Harness) -> 
         await asyncio.sleep(0.05)
     assert row is not None and row.failed_at is not None and row.sent_at is None
     assert row.last_error.startswith("Forbidden")
+
+
+async def test_a_second_server_on_one_sqlite_file_is_refused(
+    tandem: Harness, sandbox, tmp_path
+) -> None:
+    from storage.db import DatabaseInUse
+
+    try:
+        async with running_tandem(sandbox, tmp_path):
+            raise AssertionError("a second Tandem started on the same SQLite database")
+    except DatabaseInUse as exc:
+        assert "already serving" in str(exc)
+
+
+async def test_claims_left_by_a_crash_are_released_at_start_up(sandbox, tmp_path) -> None:
+    from datetime import timedelta
+
+    from storage.db import Database
+
+    token = new_token()
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as first:
+        chat, _ = await first.joined_chat("Cal")
+        db_url = first.running.settings.database_url
+    # A crash in the middle of a send leaves the message claimed for a whole lease.
+    db = Database(db_url)
+    async with db.transaction() as session:
+        row = outbox.enqueue(
+            session, chat.user_id, {"text": "claimed when it crashed"}, now=utcnow()
+        )
+        row.claimed_until = utcnow() + timedelta(hours=1)
+    await db.dispose()
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as second:
+        chat.client = second.client
+        await chat.wait_for("claimed when it crashed", timeout=5)
