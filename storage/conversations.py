@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,7 +77,17 @@ async def start_conversation(
     return conv
 
 
-def add_answer(
+async def drop_answers(session: AsyncSession, conversation_id: int, step_ids: list[str]) -> None:
+    if not step_ids:
+        return
+    await session.exec(
+        delete(Answer).where(
+            col(Answer.conversation_id) == conversation_id, col(Answer.step_id).in_(step_ids)
+        )
+    )
+
+
+async def put_answer(
     session: AsyncSession,
     conv: Conversation,
     *,
@@ -88,6 +99,8 @@ def add_answer(
     update_id: int | None,
     now: datetime,
 ) -> Answer:
+    """Store the answer to a step, replacing any earlier answer to the same step."""
+    await drop_answers(session, conv.id or 0, [step_id])
     answer = Answer(
         conversation_id=conv.id or 0,
         service_user_id=conv.service_user_id,
@@ -101,6 +114,7 @@ def add_answer(
         answered_at=now,
     )
     session.add(answer)
+    await session.flush()
     return answer
 
 

@@ -65,6 +65,8 @@ async def person_export(session: AsyncSession, person_id: int) -> dict[str, Any]
                 "tool": conv.script_id,
                 "script_version": version.content_hash,
                 "status": conv.status,
+                "sharing": conv.sharing,
+                "shared_at": _time(conv.shared_at),
                 "current_step": conv.step,
                 "started_at": _time(conv.started_at),
                 "updated_at": _time(conv.updated_at),

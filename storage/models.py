@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import JSONType, UTCDateTime, utcnow
@@ -55,6 +55,8 @@ class ServiceUser(SQLModel, table=True):
     telegram_user_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
     telegram_chat_id: int | None = Field(default=None, sa_type=BigInteger)
     language: str = Field(default="en", max_length=8)
+    # For the person's own "today" (typed dates) and, later, quiet hours for reminders.
+    timezone: str = Field(default="Europe/London", max_length=64)
     linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = _created()
@@ -100,15 +102,23 @@ class Conversation(SQLModel, table=True):
     # The transitions state (current step id), kept beside the full engine state for queries.
     step: str = Field(max_length=64)
     state: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
-    # active | paused | finished
+    # active | paused | finished | abandoned (started over in a preview)
     status: str = Field(default="active", max_length=20)
+    # undecided | shared | private — staff only ever see answers of shared conversations.
+    sharing: str = Field(default="undecided", max_length=20)
+    shared_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     started_at: datetime = _created()
     updated_at: datetime = _created()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Answer(SQLModel, table=True):
+    """The current answer to one step of one conversation. Changing an answer replaces it,
+    and going back down another path deletes the answers of the path left behind: staff
+    see what the person chose to say, not what they took back."""
+
     __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("conversation_id", "step_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)

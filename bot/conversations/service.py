@@ -22,9 +22,10 @@ from bot.conversations.invites import hash_code, looks_like_code
 from bot.conversations.messages import MAX_TEXT, Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.texts import say
 from storage.conversations import (
-    add_answer,
     conversation_for,
+    drop_answers,
     open_conversations,
+    put_answer,
     start_conversation,
 )
 from storage.db import Database
@@ -45,6 +46,9 @@ PROBLEM_TEXT = {
     engine.Problem.TOO_SHORT: "too_short",
     engine.Problem.EMPTY: "empty",
 }
+
+
+FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecided": "finished"}
 
 
 class TransientError(Exception):
@@ -361,7 +365,7 @@ class ConversationService:
             chosen = outcome.answers[-1]
             label = say("skipped", t.lang) if chosen.skipped else chosen.display
             t.out.append(self._done_button_edit(t, label))
-        self._record(t, conv, script, outcome)
+        await self._record(t, conv, script, outcome)
 
     def _done_button_edit(self, t: _Turn, label: str) -> Outgoing:
         """Show what was pressed under the question and take its buttons away, so the chat
@@ -378,11 +382,13 @@ class ConversationService:
             edit_message_id=inc.button_message_id,
         )
 
-    def _record(
+    async def _record(
         self, t: _Turn, conv: Conversation, script: engine.Script, outcome: engine.Outcome
     ) -> None:
+        assert conv.id is not None
+        await drop_answers(t.session, conv.id, list(getattr(outcome, "dropped", ())))
         for answer in outcome.answers:
-            add_answer(
+            await put_answer(
                 t.session,
                 conv,
                 step_id=answer.step_id,
@@ -396,6 +402,10 @@ class ConversationService:
         conv.state = outcome.state.to_json()
         conv.step = outcome.state.step
         conv.updated_at = t.now
+        shared = getattr(outcome, "shared", None)
+        if shared is not None:
+            conv.sharing = "shared" if shared else "private"
+            conv.shared_at = t.now if shared else None
         if outcome.finished:
             conv.status = "finished"
             conv.finished_at = t.now
@@ -403,7 +413,7 @@ class ConversationService:
         self._prompts(t, conv, outcome)
         if outcome.finished:
             t.send(
-                "finished",
+                FINISHED[conv.sharing],
                 title=in_lang(script.title, t.lang),
                 buttons=((Button(say("menu_button", t.lang), callbacks.show_menu()),),),
             )
@@ -444,7 +454,7 @@ class ConversationService:
             state=outcome.state.to_json(),
             now=t.now,
         )
-        self._record(t, conv, script, outcome)
+        await self._record(t, conv, script, outcome)
 
     def _pause_others(self, t: _Turn, convs: list[Conversation], keep: int | None) -> None:
         for conv in convs:
@@ -464,7 +474,7 @@ class ConversationService:
         conv.status = "active"
         t.send("resuming", title=in_lang(script.title, t.lang))
         state = engine.ConversationState.from_json(conv.state)
-        self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
 
     async def _pause(self, t: _Turn) -> None:
         convs = await open_conversations(t.session, self._person_id(t))
@@ -490,7 +500,7 @@ class ConversationService:
             return
         t.send("stale_intro")
         state = engine.ConversationState.from_json(conv.state)
-        self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
 
     async def _menu(self, t: _Turn, key: str = "menu") -> None:
         convs = await open_conversations(t.session, self._person_id(t))

@@ -47,6 +47,14 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "consent_button": "OK, let's start",
         "consent_needed": "Before we start, please read the messages above and press the button.",
+        "finished_shared": (
+            "That's it for {title}. Thank you.\n\n"
+            "Your probation officer will read your answers before your next appointment."
+        ),
+        "finished_private": (
+            "That's it for {title}. Your answers are kept just for you: "
+            "your probation officer won't see them."
+        ),
         "welcome_back": "Welcome back, {name}.",
         "menu": "What would you like to do? Pick one.",
         "menu_resume": "Carry on: {title}",

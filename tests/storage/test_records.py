@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from storage.conversations import (
-    add_answer,
     answers_of,
+    drop_answers,
     open_conversations,
     publish_version,
+    put_answer,
     start_conversation,
 )
 from storage.db import Database, migrate_async
@@ -119,7 +120,7 @@ async def test_answers_keep_question_version_and_order(db: Database) -> None:
             now=now,
         )
         for i, value in enumerate(["first", {"choice": "yes"}, None]):
-            add_answer(
+            await put_answer(
                 s,
                 conv,
                 step_id=f"q{i}",
@@ -141,3 +142,43 @@ async def test_answers_keep_question_version_and_order(db: Database) -> None:
     assert data["person"]["name"] == "Jo Bloggs"
     assert data["conversations"][0]["script_version"] == "h1"
     assert [a["step_id"] for a in data["conversations"][0]["answers"]] == ["q0", "q1", "q2"]
+
+
+async def test_changing_an_answer_replaces_it_and_dropping_removes_it(db: Database) -> None:
+    pid = await _person(db)
+    now = utcnow()
+    async with db.transaction() as s:
+        version = await publish_version(
+            s, script_id="t", content_hash="h2", title="T", source="src"
+        )
+        conv = await start_conversation(
+            s, person_id=pid, version_id=version.id, script_id="t", step="a", state={}, now=now
+        )
+        for step_id, value in [("a", "one"), ("b", "two"), ("c", "three")]:
+            await put_answer(
+                s,
+                conv,
+                step_id=step_id,
+                question="?",
+                value=value,
+                display=value,
+                skipped=False,
+                update_id=None,
+                now=now,
+            )
+    async with db.transaction() as s:
+        # The person went back to "a" and took another path: "b" and "c" are left behind.
+        await put_answer(
+            s,
+            conv,
+            step_id="a",
+            question="?",
+            value="changed",
+            display="changed",
+            skipped=False,
+            update_id=None,
+            now=now,
+        )
+        await drop_answers(s, conv.id, ["b", "c"])
+    async with db.transaction() as s:
+        assert [(a.step_id, a.value) for a in await answers_of(s, conv.id)] == [("a", "changed")]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 04:18:57.347235
+Create Date: 2026-11-26 04:42:38.819546
 """
 
 from __future__ import annotations
@@ -109,6 +109,7 @@ def upgrade() -> None:
         sa.Column("telegram_user_id", sa.BigInteger(), nullable=True),
         sa.Column("telegram_chat_id", sa.BigInteger(), nullable=True),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+        sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("linked_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consented_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -168,6 +169,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("sharing", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("shared_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", storage.types.UTCDateTime(timezone=True), nullable=True),
@@ -282,6 +285,7 @@ def upgrade() -> None:
             ["service_user.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("conversation_id", "step_id"),
     )
     with op.batch_alter_table("answer", schema=None) as batch_op:
         batch_op.create_index(
