@@ -71,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
         dest="dialogues_command", required=True, parser_class=_Parser
     )
     dialogues.add_parser("list", help="list the scripts and any that are refused")
+    dialogues.add_parser(
+        "reload", help="check the scripts, then have running servers load them (no restart)"
+    )
     return parser
 
 
@@ -174,6 +177,31 @@ def _dialogues_list(settings: Settings) -> None:
         raise CommandError(f"{len(catalogue.problems)} problem(s) in the scripts")
 
 
+async def _dialogues_reload(settings: Settings) -> None:
+    from bot.conversations.reloading import request_reload
+    from bot.engine import load_dialogues
+    from storage.db import Database, migrate_async
+
+    if not settings.dialogues_dir.is_dir():
+        raise CommandError(f"no dialogues folder at {settings.dialogues_dir}")
+    registry = load_dialogues(settings.dialogues_dir)
+    for problem in registry.problems:
+        print(problem, file=sys.stderr)
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        await request_reload(db)
+    finally:
+        await db.dispose()
+    print(f"Reload requested: {', '.join(sorted(registry.scripts)) or 'no scripts'}.")
+    print("Running Tandem servers pick it up within a few seconds.")
+    refused = {p.file for p in registry.problems if p.severity == "error"}
+    if refused:
+        raise CommandError(
+            f"{len(refused)} script(s) refused; their last good version keeps serving"
+        )
+
+
 def _run(args: argparse.Namespace) -> None:
     settings = load_settings()
     if args.command == "serve":
@@ -217,6 +245,8 @@ def _run(args: argparse.Namespace) -> None:
         asyncio.run(_export(settings, args))
     elif args.command == "dialogues" and args.dialogues_command == "list":
         _dialogues_list(settings)
+    elif args.command == "dialogues" and args.dialogues_command == "reload":
+        asyncio.run(_dialogues_reload(settings))
 
 
 def _logging(command: str) -> None:

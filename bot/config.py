@@ -32,6 +32,8 @@ class Settings:
     bot_username: str | None = None
     invite_days: int = 14
     poll_timeout: int = 25
+    # Script previews: anyone in the chat may try any script. Only against a local stand-in.
+    preview: bool = False
 
     @property
     def webhook_path(self) -> str:
@@ -51,6 +53,14 @@ class Settings:
             raise ConfigError("TELEGRAM_BOT_TOKEN is not set")
         digest = hmac.new(self.telegram_token.encode(), b"tandem-webhook", hashlib.sha256)
         return digest.hexdigest()
+
+    def check_preview(self) -> None:
+        host = urlsplit(self.telegram_api_url).hostname or ""
+        if self.preview and host not in ("127.0.0.1", "localhost", "::1"):
+            raise ConfigError(
+                "TANDEM_PREVIEW lets anyone try scripts without an invite, so it only runs "
+                "against a local Telegram sandbox (TELEGRAM_API_URL on 127.0.0.1)"
+            )
 
     def require_token(self) -> str:
         if not self.telegram_token:
@@ -91,4 +101,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         bot_username=env.get("TANDEM_BOT_USERNAME") or None,
         invite_days=_int(env, "TANDEM_INVITE_DAYS", 14),
         poll_timeout=_int(env, "TANDEM_POLL_TIMEOUT", 25),
+        preview=(env.get("TANDEM_PREVIEW") or "").lower() in ("1", "true", "yes"),
     )

@@ -65,6 +65,7 @@ def _banner(
         "",
         f"  Chat as a person on probation:  {chat}",
         f"  Web app:                        {web}",
+        f"  Try any script (staff preview): {sandbox_url}/chat?name=Tester&start=preview",
         f"  Sandbox overview:               {sandbox_url}/",
         "",
         f"  Alex's answers afterwards:      .venv/bin/tandem export {person_id} --json",
@@ -92,6 +93,7 @@ async def _demo(settings: Settings, port: int | None, sandbox_port: int) -> None
         bot_username=DEMO_BOT_USERNAME,
         http_port=port if port is not None else settings.http_port,
         webhook_url=None,
+        preview=True,
     )
     sandbox_ready = asyncio.Event()
     sandbox = asyncio.create_task(

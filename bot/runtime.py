@@ -19,6 +19,7 @@ from telegram import Bot
 
 from bot.config import Settings
 from bot.conversations.catalogue import Catalogue
+from bot.conversations.reloading import watch_reload_requests
 from bot.conversations.service import ConversationService
 from bot.logs import quiet_logs
 from bot.review.app import create_app
@@ -74,6 +75,7 @@ async def _serve(
     web: bool,
 ) -> None:
     quiet_logs()
+    settings.check_preview()
     await migrate_async(settings.database_url)
     db = Database(settings.database_url)
     catalogue = Catalogue(settings.dialogues_dir)
@@ -91,7 +93,9 @@ async def _serve(
                 # The only sender on this database: claims left by a crash are void.
                 await outbox.release_claims(db)
             sender = OutboxSender(db, bot)
-            service = ConversationService(db, catalogue, on_queued=sender.wake)
+            service = ConversationService(
+                db, catalogue, on_queued=sender.wake, preview=settings.preview
+            )
             dispatcher = Dispatcher(service, bot)
             tasks.append(asyncio.create_task(sender.run(stop), name="outbox"))
 
@@ -127,6 +131,9 @@ async def _serve(
                 tasks.append(asyncio.create_task(poller.run(stop), name="polling"))
 
             _install_reload(catalogue)
+            tasks.append(
+                asyncio.create_task(watch_reload_requests(db, catalogue, stop), name="reload")
+            )
             if on_ready:
                 on_ready(Running(settings, db, bot, catalogue, service, sender, port))
             waiter = asyncio.create_task(stop.wait())

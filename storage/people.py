@@ -82,3 +82,24 @@ async def revoke_open_invites(session: AsyncSession, person_id: int, now: dateti
     for invite in (await session.exec(stmt)).all():
         invite.revoked_at = now
         session.add(invite)
+
+
+PREVIEW_ORGANISATION = "Script previews"
+
+
+async def add_preview_person(
+    session: AsyncSession, *, telegram_user_id: int, name: str, now: datetime
+) -> ServiceUser:
+    """Someone trying scripts in the sandbox: kept apart in an organisation of their own."""
+    org = await ensure_organisation(session, PREVIEW_ORGANISATION, kind="preview")
+    assert org.id is not None
+    person = ServiceUser(
+        organisation_id=org.id,
+        name=name or "Preview tester",
+        telegram_user_id=telegram_user_id,
+        linked_at=now,
+        consented_at=now,
+    )
+    session.add(person)
+    await session.flush()
+    return person

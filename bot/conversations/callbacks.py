@@ -5,6 +5,7 @@
   r:<conversation>        carry on with a paused conversation
   a:<conversation>:<turn>:<token>   an answer button in a conversation
   menu                    show the menu
+  p:<tool>                start a tool afresh (script previews in the sandbox only)
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -35,6 +36,11 @@ class StartTool:
 
 
 @dataclass(frozen=True)
+class PreviewTool:
+    tool: str
+
+
+@dataclass(frozen=True)
 class ResumeConversation:
     conversation_id: int
 
@@ -46,7 +52,7 @@ class AnswerButton:
     token: str
 
 
-Callback = Consent | ShowMenu | StartTool | ResumeConversation | AnswerButton
+Callback = Consent | ShowMenu | StartTool | PreviewTool | ResumeConversation | AnswerButton
 
 
 def consent() -> str:
@@ -59,6 +65,10 @@ def show_menu() -> str:
 
 def start_tool(tool: str) -> str:
     return _checked(f"m:{tool}")
+
+
+def preview_tool(tool: str) -> str:
+    return _checked(f"p:{tool}")
 
 
 def resume(conversation_id: int) -> str:
@@ -87,6 +97,8 @@ def parse(data: str) -> Callback | None:
     kind, _, rest = data.partition(":")
     if kind == "m" and _TOOL.match(rest):
         return StartTool(rest)
+    if kind == "p" and _TOOL.match(rest):
+        return PreviewTool(rest)
     if kind == "r" and (cid := _int(rest)) is not None:
         return ResumeConversation(cid)
     if kind == "a":

@@ -31,7 +31,7 @@ from storage.conversations import (
 from storage.db import Database
 from storage.models import Conversation, ServiceUser
 from storage.outbox import enqueue
-from storage.people import invite_by_hash, person_by_telegram_user
+from storage.people import add_preview_person, invite_by_hash, person_by_telegram_user
 from storage.types import utcnow
 from storage.updates import claim_update, keep_failed
 
@@ -95,10 +95,13 @@ class ConversationService:
         *,
         clock: Callable[[], datetime] = utcnow,
         on_queued: Callable[[], None] | None = None,
+        preview: bool = False,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
+        # Staff trying scripts in the sandbox: anyone may start any tool, over and over.
+        self.preview = preview
         # Wakes the outbox sender as soon as replies are committed.
         self.on_queued = on_queued
 
@@ -175,6 +178,9 @@ class ConversationService:
         if inc.user_id is None:
             return
         t.person = await person_by_telegram_user(t.session, inc.user_id, lock=True)
+        if self.preview and _asks_for_preview(inc):
+            await self._preview_menu(t)
+            return
         if inc.kind is Kind.COMMAND and inc.command == "start" and inc.args:
             await self._redeem(t, inc.args.strip())
             return
@@ -295,6 +301,8 @@ class ConversationService:
                 await self._moved_on(t)
             else:
                 await self._resume(t, conv)
+        elif isinstance(data, callbacks.PreviewTool) and self.preview:
+            await self._start_tool(t, data.tool, fresh=True)
         elif isinstance(data, callbacks.ShowMenu | callbacks.Consent):
             await self._menu(t)
         else:
@@ -430,7 +438,27 @@ class ConversationService:
             )
             t.send_text(prompt.text, rows)
 
-    async def _start_tool(self, t: _Turn, tool: str) -> None:
+    async def _preview_menu(self, t: _Turn) -> None:
+        inc = t.incoming
+        if t.person is None:
+            assert inc.user_id is not None
+            t.person = await add_preview_person(
+                t.session, telegram_user_id=inc.user_id, name=inc.first_name, now=t.now
+            )
+        t.person.telegram_chat_id = inc.chat_id
+        t.person.consented_at = t.person.consented_at or t.now
+        t.session.add(t.person)
+        # Play as you write: every preview starts from the files as they are now.
+        self.catalogue.reload()
+        rows = tuple(
+            (Button(in_lang(script.title, t.lang), callbacks.preview_tool(script.id)),)
+            for script in self.catalogue.tools()
+        )
+        t.send("preview_menu", buttons=rows)
+        for problem in self.catalogue.problems:
+            t.send_text(f"⚠ {problem}")
+
+    async def _start_tool(self, t: _Turn, tool: str, *, fresh: bool = False) -> None:
         script = self.catalogue.get(tool)
         if script is None:
             t.send("tool_missing")
@@ -438,7 +466,12 @@ class ConversationService:
             return
         convs = await open_conversations(t.session, self._person_id(t))
         same = [c for c in convs if c.script_id == tool]
-        if same:
+        if fresh:
+            for conv in same:
+                conv.status = "abandoned"
+                t.session.add(conv)
+            convs = [c for c in convs if c.script_id != tool]
+        elif same:
             # Never start over on top of unfinished answers: carry on with them instead.
             await self._resume(t, same[0])
             return
@@ -524,6 +557,12 @@ class ConversationService:
             t.send(key, buttons=tuple(rows))
         else:
             t.send("menu_empty")
+
+
+def _asks_for_preview(inc: Incoming) -> bool:
+    return inc.kind is Kind.COMMAND and (
+        inc.command == "preview" or (inc.command == "start" and inc.args == "preview")
+    )
 
 
 def invite_expiry(now: datetime, days: int) -> datetime:

@@ -56,6 +56,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "your probation officer won't see them."
         ),
         "welcome_back": "Welcome back, {name}.",
+        "preview_menu": (
+            "Script preview. Pick a script to try it as a person would. Each press starts it "
+            "again from the top, with the files as they are now. Send /preview for this list."
+        ),
         "menu": "What would you like to do? Pick one.",
         "menu_resume": "Carry on: {title}",
         "menu_empty": "There's nothing for you to do right now. Thank you for checking in.",
