@@ -23,7 +23,7 @@ from bot.conversations.reloading import watch_reload_requests
 from bot.conversations.service import ConversationService
 from bot.logs import quiet_logs
 from bot.review.app import create_app
-from bot.telegram.client import COMMANDS, make_bot
+from bot.telegram.client import COMMANDS, COMMANDS_CY, make_bot
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.polling import Poller
 from bot.telegram.sender import OutboxSender
@@ -89,6 +89,7 @@ async def _serve(
             async with db.transaction() as session:
                 await put_setting(session, "bot_username", bot.username)
             await bot.set_my_commands(COMMANDS)
+            await bot.set_my_commands(COMMANDS_CY, language_code="cy")
             if db.dialect == "sqlite":
                 # The only sender on this database: claims left by a crash are void.
                 await outbox.release_claims(db)

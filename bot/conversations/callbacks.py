@@ -6,6 +6,7 @@
   a:<conversation>:<turn>:<token>   an answer button in a conversation
   menu                    show the menu
   p:<tool>                start a tool afresh (script previews in the sandbox only)
+  l:<lang>                use this language (en, cy)
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -16,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 MAX_BYTES = 64
+LANGS = ("en", "cy")
 _TOOL = re.compile(r"^[a-z0-9_]{1,40}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
 
@@ -41,6 +43,11 @@ class PreviewTool:
 
 
 @dataclass(frozen=True)
+class SetLanguage:
+    lang: str
+
+
+@dataclass(frozen=True)
 class ResumeConversation:
     conversation_id: int
 
@@ -52,7 +59,9 @@ class AnswerButton:
     token: str
 
 
-Callback = Consent | ShowMenu | StartTool | PreviewTool | ResumeConversation | AnswerButton
+Callback = (
+    Consent | ShowMenu | StartTool | PreviewTool | SetLanguage | ResumeConversation | AnswerButton
+)
 
 
 def consent() -> str:
@@ -69,6 +78,10 @@ def start_tool(tool: str) -> str:
 
 def preview_tool(tool: str) -> str:
     return _checked(f"p:{tool}")
+
+
+def set_language(lang: str) -> str:
+    return _checked(f"l:{lang}")
 
 
 def resume(conversation_id: int) -> str:
@@ -99,6 +112,8 @@ def parse(data: str) -> Callback | None:
         return StartTool(rest)
     if kind == "p" and _TOOL.match(rest):
         return PreviewTool(rest)
+    if kind == "l" and rest in LANGS:
+        return SetLanguage(rest)
     if kind == "r" and (cid := _int(rest)) is not None:
         return ResumeConversation(cid)
     if kind == "a":

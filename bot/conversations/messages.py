@@ -32,6 +32,8 @@ class Incoming:
     kind: Kind
     user_id: int | None = None
     first_name: str = ""
+    # The language the person's Telegram app is set to, e.g. "cy" or "en-GB".
+    language_code: str = ""
     private: bool = True
     text: str = ""
     command: str = ""  # without the slash, lower case

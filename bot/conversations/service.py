@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.conversations import callbacks
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.invites import hash_code, looks_like_code
 from bot.conversations.messages import MAX_TEXT, Button, Handled, Incoming, Kind, Outgoing
-from bot.conversations.texts import say
+from bot.conversations.texts import LANGUAGES, say
 from storage.conversations import (
     conversation_for,
     drop_answers,
@@ -76,7 +76,10 @@ class _Turn:
 
     @property
     def lang(self) -> str:
-        return self.person.language if self.person else "en"
+        if self.person:
+            return self.person.language
+        # Someone we don't know yet: their phone's language is the best guess.
+        return "cy" if self.incoming.language_code.lower().startswith("cy") else "en"
 
     def send(
         self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **values: Any
@@ -216,7 +219,14 @@ class ConversationService:
             t.out.append(self._done_button_edit(t, say("consent_button", t.lang)))
             await self._menu(t)
             return
-        if inc.kind is Kind.COMMAND and inc.command == "help":
+        if inc.kind is Kind.COMMAND and inc.command == "language":
+            self._language_prompt(t)
+            return
+        if inc.kind is Kind.BUTTON and isinstance(
+            chosen := callbacks.parse(inc.button_data), callbacks.SetLanguage
+        ):
+            self._set_language(t, chosen.lang)
+        elif inc.kind is Kind.COMMAND and inc.command == "help":
             t.send("help")
         else:
             t.send("consent_needed")
@@ -257,6 +267,8 @@ class ConversationService:
             person.consented_at = None
         person.telegram_chat_id = inc.chat_id
         person.linked_at = t.now
+        if inc.language_code.lower().startswith("cy"):
+            person.language = "cy"
         invite.used_at = t.now
         invite.used_by_telegram_user_id = inc.user_id
         t.session.add(person)
@@ -286,6 +298,8 @@ class ConversationService:
             t.send("help")
         elif command == "pause":
             await self._pause(t)
+        elif command == "language":
+            self._language_prompt(t)
         else:
             t.send("unknown_command")
 
@@ -301,6 +315,9 @@ class ConversationService:
                 await self._moved_on(t)
             else:
                 await self._resume(t, conv)
+        elif isinstance(data, callbacks.SetLanguage):
+            self._set_language(t, data.lang)
+            await self._where_we_are(t, intro=False)
         elif isinstance(data, callbacks.PreviewTool) and self.preview:
             await self._start_tool(t, data.tool, fresh=True)
         elif isinstance(data, callbacks.ShowMenu | callbacks.Consent):
@@ -351,13 +368,20 @@ class ConversationService:
     async def _script(self, t: _Turn, conv: Conversation) -> engine.Script | None:
         return await self.catalogue.script_for_version(t.session, conv.script_version_id)
 
+    def _state(self, t: _Turn, conv: Conversation) -> engine.ConversationState:
+        """The stored state, in the language the person uses now (they may have changed it)."""
+        state = engine.ConversationState.from_json(conv.state)
+        if state.lang != t.lang:
+            state = replace(state, lang=t.lang)
+        return state
+
     async def _advance(self, t: _Turn, conv: Conversation, given: engine.Input) -> None:
         script = await self._script(t, conv)
         if script is None:
             t.send("tool_missing")
             await self._menu(t)
             return
-        state = engine.ConversationState.from_json(conv.state)
+        state = self._state(t, conv)
         outcome = engine.step(script, state, given)
         if outcome.problem is not None:
             stale = outcome.problem in (engine.Problem.STALE_BUTTON, engine.Problem.INVALID_BUTTON)
@@ -438,6 +462,18 @@ class ConversationService:
             )
             t.send_text(prompt.text, rows)
 
+    def _language_prompt(self, t: _Turn) -> None:
+        rows = tuple(
+            (Button(name, callbacks.set_language(code)),) for code, name in LANGUAGES.items()
+        )
+        t.send("language_prompt", buttons=rows)
+
+    def _set_language(self, t: _Turn, lang: str) -> None:
+        assert t.person is not None
+        t.person.language = lang
+        t.session.add(t.person)
+        t.send("language_set")
+
     async def _preview_menu(self, t: _Turn) -> None:
         inc = t.incoming
         if t.person is None:
@@ -506,7 +542,7 @@ class ConversationService:
         self._pause_others(t, convs, keep=conv.id)
         conv.status = "active"
         t.send("resuming", title=in_lang(script.title, t.lang))
-        state = engine.ConversationState.from_json(conv.state)
+        state = self._state(t, conv)
         await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
 
     async def _pause(self, t: _Turn) -> None:
@@ -522,7 +558,7 @@ class ConversationService:
         t.toast = say("stale_button", t.lang)
         await self._where_we_are(t)
 
-    async def _where_we_are(self, t: _Turn) -> None:
+    async def _where_we_are(self, t: _Turn, *, intro: bool = True) -> None:
         conv = await self._current(t)
         if conv is None or conv.status != "active":
             await self._menu(t)
@@ -531,8 +567,9 @@ class ConversationService:
         if script is None:
             await self._menu(t)
             return
-        t.send("stale_intro")
-        state = engine.ConversationState.from_json(conv.state)
+        if intro:
+            t.send("stale_intro")
+        state = self._state(t, conv)
         await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
 
     async def _menu(self, t: _Turn, key: str = "menu") -> None:

@@ -2,7 +2,8 @@
 
 Plain words, short sentences, what happened and what to do next. Keep these readable by someone
 who finds reading hard, and never use staff language ("service user", "compliance"...).
-Each entry is keyed by language so Welsh slots in beside English.
+Each entry is keyed by language. The Welsh (cy) is a careful draft that still needs review by
+a Welsh speaker before it is used with people; any key missing in Welsh falls back to English.
 """
 
 from __future__ import annotations
@@ -11,6 +12,15 @@ CRISIS = (
     "If you feel unsafe or in crisis, call Samaritans free on 116 123, any time, day or night. "
     "In an emergency, call 999."
 )
+
+# Draft, for review by a Welsh speaker. (Samaritans also run a Welsh-language line; add it
+# here once its number is confirmed.)
+CRISIS_CY = (
+    "Os ydych chi'n teimlo'n anniogel neu mewn argyfwng, ffoniwch y Samariaid am ddim ar "
+    "116 123, unrhyw bryd, ddydd neu nos. Mewn argyfwng, ffoniwch 999."
+)
+
+LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -79,6 +89,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Here's what you can do:\n"
             "/menu - see the things you can do\n"
             "/pause - stop for now and carry on later\n"
+            "/language - change language (Cymraeg)\n"
             "/help - this message\n\n"
             "Your probation officer reads your answers. Nobody watches this chat all the time.\n\n"
             + CRISIS
@@ -109,6 +120,111 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "chosen": "✔ {label}",
         "skipped": "Skipped",
+        "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
+        "language_set": "OK, I'll use English from now on.",
+    },
+    "cy": {
+        "unknown": (
+            "Helo. Tandem yw hwn. Mae'n cael ei ddefnyddio gan bobl sy'n gweithio gyda thîm "
+            "prawf.\n\n"
+            "I'w ddefnyddio, mae angen dolen bersonol arnoch chi gan eich swyddog prawf. Os "
+            "ydych chi'n meddwl y dylai fod gennych chi un, gofynnwch iddyn nhw."
+        ),
+        "group_chat": "Dim ond mewn sgwrs breifat mae Tandem yn gweithio. Anfonwch neges ataf i'n uniongyrchol.",
+        "invite_wrong": (
+            "Dydw i ddim yn adnabod y ddolen honno. Gwiriwch hi, neu gofynnwch i'ch swyddog "
+            "prawf am un newydd."
+        ),
+        "invite_used": (
+            "Mae'r ddolen honno wedi cael ei defnyddio'n barod. Os mai chi biau hi, gofynnwch "
+            "i'ch swyddog prawf am un newydd."
+        ),
+        "invite_expired": "Mae'r ddolen honno wedi dod i ben. Gofynnwch i'ch swyddog prawf am un newydd.",
+        "already_linked": (
+            "Mae'r cyfrif Telegram hwn wedi'i osod gyda Tandem yn barod, felly wnes i ddim "
+            "defnyddio'r ddolen honno."
+        ),
+        "welcome_1": (
+            "Helo {name}. Tandem ydw i.\n\n"
+            "Rhwng eich apwyntiadau prawf, bydda i'n gofyn rhai cwestiynau i chi am eich bywyd. "
+            "Rydych chi'n ateb yn eich geiriau eich hun, pan fydd yn gyfleus i chi."
+        ),
+        "welcome_2": (
+            "Mae eich swyddog prawf yn darllen eich atebion cyn eich apwyntiad nesaf. Byddwch "
+            "chi'n cynllunio'r camau nesaf gyda'ch gilydd.\n\n"
+            "Gallwch chi hepgor unrhyw gwestiwn, a stopio pryd bynnag y mynnwch chi."
+        ),
+        "welcome_3": (
+            "Does neb yn gwylio'r sgwrs hon drwy'r amser, felly all hi ddim helpu mewn "
+            "argyfwng.\n\n" + CRISIS_CY
+        ),
+        "consent_button": "Iawn, gadewch i ni ddechrau",
+        "consent_needed": "Cyn i ni ddechrau, darllenwch y negeseuon uchod a phwyswch y botwm.",
+        "finished_shared": (
+            "Dyna ddiwedd {title}. Diolch.\n\n"
+            "Bydd eich swyddog prawf yn darllen eich atebion cyn eich apwyntiad nesaf."
+        ),
+        "finished_private": (
+            "Dyna ddiwedd {title}. Mae eich atebion yn cael eu cadw i chi yn unig: fydd eich "
+            "swyddog prawf ddim yn eu gweld nhw."
+        ),
+        "welcome_back": "Croeso'n ôl, {name}.",
+        "menu": "Beth hoffech chi ei wneud? Dewiswch un.",
+        "menu_resume": "Parhau: {title}",
+        "menu_empty": "Does dim byd i chi ei wneud ar hyn o bryd. Diolch am gysylltu.",
+        "menu_button": "Dangos y ddewislen",
+        "pick_from_menu": "I ddechrau, dewiswch un o'r rhain.",
+        "paused": (
+            "Iawn, gadewch i ni stopio yma. Mae popeth rydych chi wedi'i ddweud wedi'i gadw.\n\n"
+            "Pan fyddwch chi'n barod, anfonwch unrhyw neges a byddwn ni'n parhau o'r man lle "
+            "gwnaethoch chi adael."
+        ),
+        "nothing_to_pause": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i'w oedi.",
+        "resuming": "Gadewch i ni barhau gyda {title}. Dyma lle roeddech chi:",
+        "finished": (
+            "Dyna ddiwedd {title}. Mae eich atebion wedi'u cadw.\n\n"
+            "Bydd eich swyddog prawf yn eu darllen nhw cyn eich apwyntiad nesaf."
+        ),
+        "help": (
+            "Dyma beth allwch chi ei wneud:\n"
+            "/menu - gweld y pethau y gallwch chi eu gwneud\n"
+            "/pause - stopio am nawr a pharhau wedyn\n"
+            "/language - newid iaith (English)\n"
+            "/help - y neges hon\n\n"
+            "Mae eich swyddog prawf yn darllen eich atebion. Does neb yn gwylio'r sgwrs hon "
+            "drwy'r amser.\n\n" + CRISIS_CY
+        ),
+        "unknown_command": (
+            "Dydw i ddim yn gwybod y gorchymyn hwnnw. Anfonwch /help i weld beth allwch chi ei wneud."
+        ),
+        "not_text": (
+            "Diolch. Dim ond geiriau wedi'u teipio y galla i eu cadw ar gyfer y cwestiwn hwn. "
+            "Teipiwch eich ateb, neu defnyddiwch y botymau."
+        ),
+        "need_choice": "Dewiswch un o'r botymau isod.",
+        "too_long": (
+            "Mae hynny'n llawer i'w ddweud, diolch. Dim ond {limit} nod y galla i eu cadw ar "
+            "gyfer un ateb. Allech chi ei wneud ychydig yn fyrrach?"
+        ),
+        "too_short": "Allech chi ddweud ychydig mwy wrtha i?",
+        "empty": "Ches i ddim geiriau yno. Teipiwch eich ateb.",
+        "stale_button": "Mae'r cwestiwn hwnnw wedi mynd heibio.",
+        "invalid_button": "Dydy'r botwm hwnnw ddim yn gweithio mwyach.",
+        "stale_intro": "Roedd y botwm hwnnw ar gyfer cwestiwn cynharach. Dyma lle rydyn ni nawr:",
+        "edited": (
+            "Alla i ddim codi newidiadau i neges rydych chi wedi'i hanfon yn barod, felly "
+            "cadwais i'r fersiwn gyntaf. Os ydych chi eisiau ychwanegu rhywbeth, anfonwch neges "
+            "newydd."
+        ),
+        "tool_missing": "Mae'n ddrwg gen i, dydy hwnnw ddim ar gael mwyach. Dyma beth allwch chi ei wneud nawr.",
+        "error": (
+            "Mae'n ddrwg gen i, aeth rhywbeth o'i le ar ein hochr ni. Mae'r hyn a anfonoch "
+            "chi wedi'i gadw, a bydd y tîm yn edrych arno. Rhowch gynnig arall arni yn nes ymlaen."
+        ),
+        "chosen": "✔ {label}",
+        "skipped": "Wedi'i hepgor",
+        "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
+        "language_set": "Iawn, bydda i'n defnyddio Cymraeg o hyn ymlaen.",
     },
 }
 

@@ -10,7 +10,15 @@ from bot.config import Settings
 COMMANDS = [
     BotCommand("menu", "See the things you can do"),
     BotCommand("pause", "Stop for now, carry on later"),
+    BotCommand("language", "English or Cymraeg"),
     BotCommand("help", "How Tandem works, and who to call"),
+]
+# Shown to people whose Telegram app is in Welsh (draft, for review by a Welsh speaker).
+COMMANDS_CY = [
+    BotCommand("menu", "Gweld y pethau y gallwch chi eu gwneud"),
+    BotCommand("pause", "Stopio am nawr, parhau wedyn"),
+    BotCommand("language", "Cymraeg neu English"),
+    BotCommand("help", "Sut mae Tandem yn gweithio, a phwy i'w ffonio"),
 ]
 
 

@@ -53,6 +53,7 @@ def to_incoming(update: Update, bot_id: int) -> Incoming:
         kind=Kind.OTHER,
         user_id=user.id if user else None,
         first_name=(user.first_name or "") if user else "",
+        language_code=(user.language_code or "") if user else "",
         private=chat is None or chat.type == "private",
     )
     if update.callback_query is not None:
