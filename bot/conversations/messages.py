@@ -42,6 +42,11 @@ class Incoming:
     button_message_id: int | None = None
     button_message_text: str = ""
     media_kind: str = ""
+    # Telegram's reference to a voice note or photo: kept instead of the file itself; the
+    # review app fetches it through the bot when a case manager plays it.
+    file_id: str = ""
+    file_unique_id: str = ""
+    duration: int | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
+from typing import Any
 
 from telegram import Message, Update
 
@@ -34,6 +36,26 @@ def media_kind(message: Message) -> str:
         if getattr(message, name, None):
             return name
     return ""
+
+
+def _file_reference(message: Message, kind: str) -> dict[str, Any]:
+    attachment = getattr(message, kind)
+    if kind == "photo":
+        attachment = attachment[-1]  # the largest size Telegram made
+    file_id = getattr(attachment, "file_id", None)
+    if not file_id:
+        return {}
+    return {
+        "file_id": file_id,
+        "file_unique_id": getattr(attachment, "file_unique_id", "") or "",
+        "duration": _seconds(getattr(attachment, "duration", None)),
+    }
+
+
+def _seconds(value: Any) -> int | None:
+    if value is None:
+        return None
+    return int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
 
 
 def _command(text: str) -> tuple[str, str]:
@@ -79,6 +101,6 @@ def to_incoming(update: Update, bot_id: int) -> Incoming:
         return replace(base, kind=Kind.TEXT, text=message.text)
     kind = media_kind(message)
     if kind:
-        return replace(base, kind=Kind.MEDIA, media_kind=kind)
+        return replace(base, kind=Kind.MEDIA, media_kind=kind, **_file_reference(message, kind))
     # Service messages (someone joined, a pinned message...) need no answer.
     return base

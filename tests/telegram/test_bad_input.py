@@ -171,3 +171,43 @@ async def test_group_chats_are_refused(tandem: Harness) -> None:
     assert [o.text for o in handled.outgoing] == [
         "Tandem only works in a private chat. Please message me directly."
     ]
+
+
+def test_voice_and_photo_keep_telegram_file_references() -> None:
+    from telegram import Bot, Update
+
+    from bot.telegram.updates import to_incoming
+
+    bot = Bot("1:x")
+    base = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 5, "type": "private"},
+        "from": {"id": 5, "is_bot": False, "first_name": "A"},
+    }
+    voice = Update.de_json(
+        {
+            "update_id": 1,
+            "message": {
+                **base,
+                "voice": {"file_id": "VOICE", "file_unique_id": "UV", "duration": 12},
+            },
+        },
+        bot,
+    )
+    photo = Update.de_json(
+        {
+            "update_id": 2,
+            "message": {
+                **base,
+                "photo": [
+                    {"file_id": "SMALL", "file_unique_id": "US", "width": 90, "height": 90},
+                    {"file_id": "LARGE", "file_unique_id": "UL", "width": 1280, "height": 1280},
+                ],
+            },
+        },
+        bot,
+    )
+    v, p = to_incoming(voice, 1), to_incoming(photo, 1)
+    assert (v.media_kind, v.file_id, v.file_unique_id, v.duration) == ("voice", "VOICE", "UV", 12)
+    assert (p.media_kind, p.file_id, p.duration) == ("photo", "LARGE", None)
