@@ -1,0 +1,295 @@
+"""Conversations with the tools: answering, starting, pausing, resuming, and the menu."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import engine
+from bot.conversations import callbacks
+from bot.conversations.catalogue import Catalogue, in_lang
+from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
+from bot.conversations.texts import say
+from bot.conversations.turn import Turn
+from storage.conversations import (
+    conversation_for,
+    drop_answers,
+    open_conversations,
+    put_answer,
+    start_conversation,
+)
+from storage.models import Conversation
+from storage.people import add_preview_person
+
+PROBLEM_TEXT = {
+    engine.Problem.STALE_BUTTON: "stale_intro",
+    engine.Problem.INVALID_BUTTON: "stale_intro",
+    engine.Problem.NOT_TEXT: "not_text",
+    engine.Problem.NEED_CHOICE: "need_choice",
+    engine.Problem.TOO_LONG: "too_long",
+    engine.Problem.TOO_SHORT: "too_short",
+    engine.Problem.EMPTY: "empty",
+}
+
+FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecided": "finished"}
+
+
+class Flows:
+    def __init__(self, catalogue: Catalogue, *, preview: bool = False) -> None:
+        self.catalogue = catalogue
+        # Staff trying scripts in the sandbox: anyone may start any tool, over and over.
+        self.preview = preview
+
+    async def _words(self, t: Turn) -> None:
+        """Typed text, or a sticker/photo/voice note... where words were expected."""
+        conv = await self._current(t)
+        if conv is None:
+            await self._menu(t, "pick_from_menu")
+            return
+        if conv.status == "paused":
+            await self._resume(t, conv)
+            return
+        inc = t.incoming
+        given: engine.Input
+        if inc.kind is Kind.MEDIA:
+            given = engine.MediaInput(inc.media_kind)
+        else:
+            given = engine.TextInput(inc.text)
+        await self._advance(t, conv, given)
+
+    async def _answer_button(self, t: Turn, data: callbacks.AnswerButton) -> None:
+        conv = await conversation_for(t.session, self._person_id(t), data.conversation_id)
+        if conv is None or conv.status == "finished":
+            await self._moved_on(t)
+            return
+        if conv.status == "paused":
+            # An old question's button in a paused conversation: carry on from where it is.
+            await self._resume(t, conv)
+            return
+        await self._advance(t, conv, engine.ButtonInput(data.turn, data.token))
+
+    def _person_id(self, t: Turn) -> int:
+        assert t.person is not None and t.person.id is not None
+        return t.person.id
+
+    async def _current(self, t: Turn) -> Conversation | None:
+        convs = await open_conversations(t.session, self._person_id(t))
+        active = [c for c in convs if c.status == "active"]
+        return active[0] if active else (convs[0] if convs else None)
+
+    async def _script(self, t: Turn, conv: Conversation) -> engine.Script | None:
+        return await self.catalogue.script_for_version(t.session, conv.script_version_id)
+
+    def _state(self, t: Turn, conv: Conversation) -> engine.ConversationState:
+        """The stored state, in the language the person uses now (they may have changed it)."""
+        state = engine.ConversationState.from_json(conv.state)
+        if state.lang != t.lang:
+            state = replace(state, lang=t.lang)
+        return state
+
+    async def _advance(self, t: Turn, conv: Conversation, given: engine.Input) -> None:
+        script = await self._script(t, conv)
+        if script is None:
+            t.send("tool_missing")
+            await self._menu(t)
+            return
+        state = self._state(t, conv)
+        outcome = engine.step(script, state, given)
+        if outcome.problem is not None:
+            stale = outcome.problem in (engine.Problem.STALE_BUTTON, engine.Problem.INVALID_BUTTON)
+            if stale:
+                t.toast = say("stale_button", t.lang)
+            limit = (
+                script.step(state.step).max_length
+                if outcome.problem is engine.Problem.TOO_LONG
+                else ""
+            )
+            t.send(PROBLEM_TEXT[outcome.problem], limit=limit)
+        elif isinstance(given, engine.ButtonInput) and outcome.answers:
+            chosen = outcome.answers[-1]
+            label = say("skipped", t.lang) if chosen.skipped else chosen.display
+            t.out.append(self._done_button_edit(t, label))
+        await self._record(t, conv, script, outcome)
+
+    def _done_button_edit(self, t: Turn, label: str) -> Outgoing:
+        """Show what was pressed under the question and take its buttons away, so the chat
+        reads as a record and old buttons are rarely left to press."""
+        inc = t.incoming
+        suffix = say("chosen", t.lang, label=label)
+        room = MAX_TEXT - len(suffix) - 2
+        text = inc.button_message_text.rstrip()
+        if len(text) > room:
+            text = text[: room - 1] + "…"
+        return Outgoing(
+            inc.chat_id,
+            f"{text}\n\n{suffix}" if text else suffix,
+            edit_message_id=inc.button_message_id,
+        )
+
+    async def _record(
+        self, t: Turn, conv: Conversation, script: engine.Script, outcome: engine.Outcome
+    ) -> None:
+        assert conv.id is not None
+        await drop_answers(t.session, conv.id, list(getattr(outcome, "dropped", ())))
+        for answer in outcome.answers:
+            await put_answer(
+                t.session,
+                conv,
+                step_id=answer.step_id,
+                question=answer.question,
+                value=answer.value,
+                display=answer.display,
+                skipped=answer.skipped,
+                update_id=t.incoming.update_id,
+                now=t.now,
+            )
+        conv.state = outcome.state.to_json()
+        conv.step = outcome.state.step
+        conv.updated_at = t.now
+        shared = getattr(outcome, "shared", None)
+        if shared is not None:
+            conv.sharing = "shared" if shared else "private"
+            conv.shared_at = t.now if shared else None
+        if outcome.finished:
+            conv.status = "finished"
+            conv.finished_at = t.now
+        t.session.add(conv)
+        self._prompts(t, conv, outcome)
+        if outcome.finished:
+            t.send(
+                FINISHED[conv.sharing],
+                title=in_lang(script.title, t.lang),
+                buttons=((Button(say("menu_button", t.lang), callbacks.show_menu()),),),
+            )
+
+    def _prompts(self, t: Turn, conv: Conversation, outcome: engine.Outcome) -> None:
+        assert conv.id is not None
+        for prompt in outcome.messages:
+            rows = tuple(
+                tuple(
+                    Button(b.label, callbacks.answer(conv.id, outcome.state.turn, b.token))
+                    for b in row
+                )
+                for row in prompt.buttons
+            )
+            t.send_text(prompt.text, rows)
+
+    async def _preview_menu(self, t: Turn) -> None:
+        inc = t.incoming
+        if t.person is None:
+            assert inc.user_id is not None
+            t.person = await add_preview_person(
+                t.session, telegram_user_id=inc.user_id, name=inc.first_name, now=t.now
+            )
+        t.person.telegram_chat_id = inc.chat_id
+        t.person.consented_at = t.person.consented_at or t.now
+        t.session.add(t.person)
+        # Play as you write: every preview starts from the files as they are now.
+        self.catalogue.reload()
+        rows = tuple(
+            (Button(in_lang(script.title, t.lang), callbacks.preview_tool(script.id)),)
+            for script in self.catalogue.tools()
+        )
+        t.send("preview_menu", buttons=rows)
+        for problem in self.catalogue.problems:
+            t.send_text(f"⚠ {problem}")
+
+    async def _start_tool(self, t: Turn, tool: str, *, fresh: bool = False) -> None:
+        script = self.catalogue.get(tool)
+        if script is None:
+            t.send("tool_missing")
+            await self._menu(t)
+            return
+        convs = await open_conversations(t.session, self._person_id(t))
+        same = [c for c in convs if c.script_id == tool]
+        if fresh:
+            for conv in same:
+                conv.status = "abandoned"
+                t.session.add(conv)
+            convs = [c for c in convs if c.script_id != tool]
+        elif same:
+            # Never start over on top of unfinished answers: carry on with them instead.
+            await self._resume(t, same[0])
+            return
+        self._pause_others(t, convs, keep=None)
+        version_id = await self.catalogue.version_id(t.session, script)
+        outcome = engine.start(script, lang=t.lang)
+        conv = await start_conversation(
+            t.session,
+            person_id=self._person_id(t),
+            version_id=version_id,
+            script_id=script.id,
+            step=outcome.state.step,
+            state=outcome.state.to_json(),
+            now=t.now,
+        )
+        await self._record(t, conv, script, outcome)
+
+    def _pause_others(self, t: Turn, convs: list[Conversation], keep: int | None) -> None:
+        for conv in convs:
+            if conv.status == "active" and conv.id != keep:
+                conv.status = "paused"
+                conv.updated_at = t.now
+                t.session.add(conv)
+
+    async def _resume(self, t: Turn, conv: Conversation) -> None:
+        script = await self._script(t, conv)
+        if script is None:
+            t.send("tool_missing")
+            await self._menu(t)
+            return
+        convs = await open_conversations(t.session, self._person_id(t))
+        self._pause_others(t, convs, keep=conv.id)
+        conv.status = "active"
+        t.send("resuming", title=in_lang(script.title, t.lang))
+        state = self._state(t, conv)
+        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+
+    async def _pause(self, t: Turn) -> None:
+        convs = await open_conversations(t.session, self._person_id(t))
+        active = [c for c in convs if c.status == "active"]
+        if not active:
+            t.send("nothing_to_pause")
+            return
+        self._pause_others(t, active, keep=None)
+        t.send("paused")
+
+    async def _moved_on(self, t: Turn) -> None:
+        t.toast = say("stale_button", t.lang)
+        await self._where_we_are(t)
+
+    async def _where_we_are(self, t: Turn, *, intro: bool = True) -> None:
+        conv = await self._current(t)
+        if conv is None or conv.status != "active":
+            await self._menu(t)
+            return
+        script = await self._script(t, conv)
+        if script is None:
+            await self._menu(t)
+            return
+        if intro:
+            t.send("stale_intro")
+        state = self._state(t, conv)
+        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+
+    async def _menu(self, t: Turn, key: str = "menu") -> None:
+        convs = await open_conversations(t.session, self._person_id(t))
+        rows: list[tuple[Button, ...]] = []
+        open_tools: set[str] = set()
+        for conv in convs[:3]:
+            script = await self._script(t, conv)
+            if script is None or conv.id is None:
+                continue
+            open_tools.add(conv.script_id)
+            title = in_lang(script.title, t.lang)
+            rows.append(
+                (Button(say("menu_resume", t.lang, title=title), callbacks.resume(conv.id)),)
+            )
+        for script in self.catalogue.tools():
+            if script.id not in open_tools:
+                rows.append(
+                    (Button(in_lang(script.title, t.lang), callbacks.start_tool(script.id)),)
+                )
+        if rows:
+            t.send(key, buttons=tuple(rows))
+        else:
+            t.send("menu_empty")

@@ -1,0 +1,40 @@
+"""One update's working set while its transaction is open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.conversations.messages import Button, Incoming, Outgoing
+from bot.conversations.texts import say
+from storage.models import ServiceUser
+
+
+@dataclass
+class Turn:
+    """Everything one update needs while its transaction is open."""
+
+    session: AsyncSession
+    incoming: Incoming
+    now: datetime
+    person: ServiceUser | None = None
+    out: list[Outgoing] = field(default_factory=list)
+    toast: str | None = None
+
+    @property
+    def lang(self) -> str:
+        if self.person:
+            return self.person.language
+        # Someone we don't know yet: their phone's language is the best guess.
+        return "cy" if self.incoming.language_code.lower().startswith("cy") else "en"
+
+    def send(
+        self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **values: Any
+    ) -> None:
+        self.out.append(Outgoing(self.incoming.chat_id, say(key, self.lang, **values), buttons))
+
+    def send_text(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+        self.out.append(Outgoing(self.incoming.chat_id, text, buttons))
