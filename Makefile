@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo run test test-fast bench lint typecheck check clean
+.PHONY: demo run test test-fast bench lint typecheck check check-dialogues schema clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ test-fast: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench
+
+## Check every script the way staff do (errors and warnings, file:line:col).
+check-dialogues: $(STAMP)
+	$(BIN)/tandem dialogues check --strict
+
+## Regenerate dialogues/schema.json from the engine's models (a test fails when it is stale).
+schema: $(STAMP)
+	$(BIN)/tandem dialogues schema > dialogues/schema.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot storage tests

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
-from storage.db import DatabaseInUse
 
 
 class CommandError(Exception):
@@ -74,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     dialogues.add_parser(
         "reload", help="check the scripts, then have running servers load them (no restart)"
     )
+    from bot.staff.cli import add_parsers as add_staff_parsers
+
+    add_staff_parsers(dialogues)  # check, try, graph, schema (in bot/staff)
     return parser
 
 
@@ -167,7 +169,7 @@ def _dialogues_list(settings: Settings) -> None:
         raise CommandError(f"no dialogues folder at {settings.dialogues_dir}")
     catalogue = Catalogue(settings.dialogues_dir)
     for script in catalogue.tools():
-        questions = sum(1 for s in script.steps if getattr(s, "expects", None))
+        questions = sum(1 for s in script.steps if s.is_question)
         print(
             f"{script.id}\t{in_lang(script.title, 'en')}\t{script.version[:12]}\t{questions} questions"
         )
@@ -202,7 +204,7 @@ async def _dialogues_reload(settings: Settings) -> None:
         )
 
 
-def _run(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.command == "serve":
         from telegram.error import InvalidToken, NetworkError
@@ -247,6 +249,15 @@ def _run(args: argparse.Namespace) -> None:
         _dialogues_list(settings)
     elif args.command == "dialogues" and args.dialogues_command == "reload":
         asyncio.run(_dialogues_reload(settings))
+    elif args.command == "dialogues":  # check, try, graph, schema: bot/staff
+        from bot.staff.cli import StaffError
+        from bot.staff.cli import run as run_staff_command
+
+        try:
+            return run_staff_command(args, settings.dialogues_dir)
+        except StaffError as exc:
+            raise CommandError(str(exc)) from None
+    return 0
 
 
 def _logging(command: str) -> None:
@@ -262,8 +273,10 @@ def _logging(command: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _logging(args.command)
+    from storage.db import DatabaseInUse
+
     try:
-        _run(args)
+        code = _run(args)
     except (CommandError, ConfigError, DatabaseInUse) as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return 1
@@ -280,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return code
 
 
 if __name__ == "__main__":

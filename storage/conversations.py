@@ -96,6 +96,7 @@ async def put_answer(
     value: Any,
     display: str,
     skipped: bool,
+    declined: bool = False,
     update_id: int | None,
     now: datetime,
 ) -> Answer:
@@ -110,6 +111,7 @@ async def put_answer(
         value=value,
         display=display,
         skipped=skipped,
+        declined=declined,
         update_id=update_id,
         answered_at=now,
     )

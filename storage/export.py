@@ -45,6 +45,7 @@ async def person_export(session: AsyncSession, person_id: int) -> dict[str, Any]
                 "value": a.value,
                 "display": a.display,
                 "skipped": a.skipped,
+                "declined": a.declined,
                 "answered_at": _time(a.answered_at),
             }
         )

@@ -130,6 +130,8 @@ class Answer(SQLModel, table=True):
     value: Any = Field(default=None, sa_type=JSONType)
     display: str = Field(sa_column=Column(Text, nullable=False))
     skipped: bool = Field(default=False)
+    # "I'd rather not say": a choice the person made, not a question passed over.
+    declined: bool = Field(default=False)
     # The Telegram update that carried it: lets the crash test prove exactly-once storage.
     update_id: int | None = Field(default=None, sa_type=BigInteger)
     answered_at: datetime = _created()

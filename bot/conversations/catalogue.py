@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.engine import Registry, Script, ScriptProblem, load_dialogues, load_script_text
+from bot.engine.registry import script_paths
 from storage.conversations import publish_version, version_by_id
 from storage.models import ScriptVersion
 
@@ -37,7 +38,7 @@ class Catalogue:
         """Load dialogues/ again. A script that now fails to load keeps its last good version
         serving; its problems are returned so the operator sees them."""
         registry: Registry = load_dialogues(self.directory)
-        on_disk = {path.stem for path in self.directory.glob("*.yaml")}
+        on_disk = {path.stem for path in script_paths(self.directory)}
         # A refused file keeps its last good version; a deleted file takes its tool away.
         kept = {tool: s for tool, s in self._current.items() if tool in on_disk}
         self._current = {**kept, **registry.scripts}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot import engine
 from bot.conversations import callbacks
 from bot.conversations.catalogue import Catalogue, in_lang
@@ -28,9 +26,21 @@ PROBLEM_TEXT = {
     engine.Problem.TOO_LONG: "too_long",
     engine.Problem.TOO_SHORT: "too_short",
     engine.Problem.EMPTY: "empty",
+    engine.Problem.NOT_A_NUMBER: "not_a_number",
+    engine.Problem.OUT_OF_RANGE: "out_of_range",
+    engine.Problem.NOT_A_DATE: "not_a_date",
+    engine.Problem.DATE_IN_FUTURE: "date_in_future",
+    engine.Problem.DATE_IN_PAST: "date_in_past",
+    engine.Problem.NEED_MEDIA: "need_media",
+    engine.Problem.NOTHING_CHOSEN: "nothing_chosen",
+    engine.Problem.NO_BACK: "no_back",
 }
 
 FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecided": "finished"}
+
+
+def _number(value: object) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class Flows:
@@ -51,7 +61,7 @@ class Flows:
         inc = t.incoming
         given: engine.Input
         if inc.kind is Kind.MEDIA:
-            given = engine.MediaInput(inc.media_kind)
+            given = engine.MediaInput(inc.media_kind, inc.file_id, inc.file_unique_id, inc.duration)
         else:
             given = engine.TextInput(inc.text)
         await self._advance(t, conv, given)
@@ -83,7 +93,7 @@ class Flows:
         """The stored state, in the language the person uses now (they may have changed it)."""
         state = engine.ConversationState.from_json(conv.state)
         if state.lang != t.lang:
-            state = replace(state, lang=t.lang)
+            state = engine.with_language(state, t.lang)
         return state
 
     async def _advance(self, t: Turn, conv: Conversation, given: engine.Input) -> None:
@@ -93,21 +103,24 @@ class Flows:
             await self._menu(t)
             return
         state = self._state(t, conv)
-        outcome = engine.step(script, state, given)
+        outcome = engine.step(script, state, given, today=t.today)
         if outcome.problem is not None:
             stale = outcome.problem in (engine.Problem.STALE_BUTTON, engine.Problem.INVALID_BUTTON)
             if stale:
                 t.toast = say("stale_button", t.lang)
-            limit = (
-                script.step(state.step).max_length
-                if outcome.problem is engine.Problem.TOO_LONG
-                else ""
+            asked = script.step(state.step) if script.has_step(state.step) else None
+            t.send(
+                PROBLEM_TEXT[outcome.problem],
+                limit=getattr(asked, "max_length", "") or "",
+                min=_number(getattr(asked, "min_value", None)),
+                max=_number(getattr(asked, "max_value", None)),
             )
-            t.send(PROBLEM_TEXT[outcome.problem], limit=limit)
-        elif isinstance(given, engine.ButtonInput) and outcome.answers:
-            chosen = outcome.answers[-1]
-            label = say("skipped", t.lang) if chosen.skipped else chosen.display
-            t.out.append(self._done_button_edit(t, label))
+        elif (
+            isinstance(given, engine.ButtonInput)
+            and outcome.pressed
+            and not any(prompt.replace for prompt in outcome.messages)
+        ):
+            t.out.append(self._done_button_edit(t, outcome.pressed))
         await self._record(t, conv, script, outcome)
 
     def _done_button_edit(self, t: Turn, label: str) -> Outgoing:
@@ -139,6 +152,7 @@ class Flows:
                 value=answer.value,
                 display=answer.display,
                 skipped=answer.skipped,
+                declined=answer.declined,
                 update_id=t.incoming.update_id,
                 now=t.now,
             )
@@ -171,7 +185,14 @@ class Flows:
                 )
                 for row in prompt.buttons
             )
-            t.send_text(prompt.text, rows)
+            pressed = t.incoming.button_message_id
+            if prompt.replace and pressed is not None:
+                # e.g. a tick on a multiple choice: the same message changes in place.
+                t.out.append(
+                    Outgoing(t.incoming.chat_id, prompt.text, rows, edit_message_id=pressed)
+                )
+            else:
+                t.send_text(prompt.text, rows)
 
     async def _preview_menu(self, t: Turn) -> None:
         inc = t.incoming
@@ -212,7 +233,7 @@ class Flows:
             return
         self._pause_others(t, convs, keep=None)
         version_id = await self.catalogue.version_id(t.session, script)
-        outcome = engine.start(script, lang=t.lang)
+        outcome = engine.start(script, lang=t.lang, today=t.today)
         conv = await start_conversation(
             t.session,
             person_id=self._person_id(t),
@@ -242,7 +263,20 @@ class Flows:
         conv.status = "active"
         t.send("resuming", title=in_lang(script.title, t.lang))
         state = self._state(t, conv)
-        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+        await self._record(
+            t, conv, script, engine.step(script, state, engine.Resume(), today=t.today)
+        )
+
+    async def _back(self, t: Turn) -> None:
+        conv = await self._current(t)
+        if conv is None:
+            t.send("nothing_to_go_back_to")
+            await self._menu(t)
+            return
+        if conv.status == "paused":
+            await self._resume(t, conv)
+            return
+        await self._advance(t, conv, engine.Back())
 
     async def _pause(self, t: Turn) -> None:
         convs = await open_conversations(t.session, self._person_id(t))
@@ -269,7 +303,9 @@ class Flows:
         if intro:
             t.send("stale_intro")
         state = self._state(t, conv)
-        await self._record(t, conv, script, engine.step(script, state, engine.Resume()))
+        await self._record(
+            t, conv, script, engine.step(script, state, engine.Resume(), today=t.today)
+        )
 
     async def _menu(self, t: Turn, key: str = "menu") -> None:
         convs = await open_conversations(t.session, self._person_id(t))

@@ -167,6 +167,8 @@ class ConversationService(Onboarding):
             await self._pause(t)
         elif command == "language":
             self._language_prompt(t)
+        elif command == "back":
+            await self._back(t)
         else:
             t.send("unknown_command")
 

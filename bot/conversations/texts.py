@@ -81,14 +81,12 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "nothing_to_pause": "You're not in the middle of anything, so there's nothing to pause.",
         "resuming": "Let's carry on with {title}. Here's where you were:",
-        "finished": (
-            "That's it for {title}. Your answers are saved.\n\n"
-            "Your probation officer will read them before your next appointment."
-        ),
+        "finished": "That's it for {title}. Your answers are saved.",
         "help": (
             "Here's what you can do:\n"
             "/menu - see the things you can do\n"
             "/pause - stop for now and carry on later\n"
+            "/back - go back to the last question\n"
             "/language - change language (Cymraeg)\n"
             "/help - this message\n\n"
             "Your probation officer reads your answers. Nobody watches this chat all the time.\n\n"
@@ -122,6 +120,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Skipped",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "OK, I'll use English from now on.",
+        "not_a_number": "Please type a number, like 3.",
+        "out_of_range": "Please choose a number from {min} to {max}.",
+        "not_a_date": "Sorry, I couldn't read that date. Try 3/4/2025 or 3 April, or tap Today.",
+        "date_in_future": "That date hasn't happened yet. Please give today's date or an earlier one.",
+        "date_in_past": "That date has gone. Please give today's date or a later one.",
+        "need_media": "Please send a voice note or a photo. You can press record in Telegram.",
+        "nothing_chosen": "Tick at least one, then tap Done.",
+        "no_back": "This is the first question, so there's nothing to go back to.",
+        "nothing_to_go_back_to": "You're not in the middle of anything, so there's nothing to go back to.",
     },
     "cy": {
         "unknown": (
@@ -181,14 +188,12 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "nothing_to_pause": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i'w oedi.",
         "resuming": "Gadewch i ni barhau gyda {title}. Dyma lle roeddech chi:",
-        "finished": (
-            "Dyna ddiwedd {title}. Mae eich atebion wedi'u cadw.\n\n"
-            "Bydd eich swyddog prawf yn eu darllen nhw cyn eich apwyntiad nesaf."
-        ),
+        "finished": "Dyna ddiwedd {title}. Mae eich atebion wedi'u cadw.",
         "help": (
             "Dyma beth allwch chi ei wneud:\n"
             "/menu - gweld y pethau y gallwch chi eu gwneud\n"
             "/pause - stopio am nawr a pharhau wedyn\n"
+            "/back - mynd yn ôl i'r cwestiwn diwethaf\n"
             "/language - newid iaith (English)\n"
             "/help - y neges hon\n\n"
             "Mae eich swyddog prawf yn darllen eich atebion. Does neb yn gwylio'r sgwrs hon "
@@ -225,6 +230,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Wedi'i hepgor",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "Iawn, bydda i'n defnyddio Cymraeg o hyn ymlaen.",
+        "not_a_number": "Teipiwch rif, fel 3.",
+        "out_of_range": "Dewiswch rif o {min} i {max}.",
+        "not_a_date": "Mae'n ddrwg gen i, allwn i ddim darllen y dyddiad yna. Rhowch gynnig ar 3/4/2025 neu 3 Ebrill, neu tapiwch Heddiw.",
+        "date_in_future": "Dydy'r dyddiad yna ddim wedi digwydd eto. Rhowch ddyddiad heddiw neu un cynharach.",
+        "date_in_past": "Mae'r dyddiad yna wedi mynd heibio. Rhowch ddyddiad heddiw neu un hwyrach.",
+        "need_media": "Anfonwch neges llais neu lun. Gallwch chi bwyso recordio yn Telegram.",
+        "nothing_chosen": "Ticiwch o leiaf un, yna tapiwch Gorffen.",
+        "no_back": "Dyma'r cwestiwn cyntaf, felly does dim byd i fynd yn ôl ato.",
+        "nothing_to_go_back_to": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i fynd yn ôl ato.",
     },
 }
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.messages import Button, Incoming, Outgoing
 from bot.conversations.texts import say
 from storage.models import ServiceUser
+
+DEFAULT_ZONE = "Europe/London"
 
 
 @dataclass
@@ -30,6 +33,15 @@ class Turn:
             return self.person.language
         # Someone we don't know yet: their phone's language is the best guess.
         return "cy" if self.incoming.language_code.lower().startswith("cy") else "en"
+
+    @property
+    def today(self) -> date:
+        """The person's own date: "today" and "yesterday" mean theirs, not the server's."""
+        zone = self.person.timezone if self.person else DEFAULT_ZONE
+        try:
+            return self.now.astimezone(ZoneInfo(zone)).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            return self.now.astimezone(ZoneInfo(DEFAULT_ZONE)).date()
 
     def send(
         self, key: str, *, buttons: tuple[tuple[Button, ...], ...] = (), **values: Any

@@ -1,19 +1,21 @@
 """Tandem's dialogue engine: YAML scripts -> `Script`; one input at a time -> `Outcome`.
 
-Pure: no Telegram, no database, no network. The only I/O is reading script files.
+Pure: no Telegram, no database, no network, no clock. The only I/O is reading script files.
 
     registry = load_dialogues(Path("dialogues"))
     script = registry.scripts["good_day_bad_day"]
-    outcome = start(script)                               # opening messages + first question
-    outcome = step(script, outcome.state, TextInput("Seeing my kids"))
-    store(outcome.state.to_json(), outcome.answers)       # the caller's database
-    send(outcome.messages)                                # the caller's channel
+    outcome = start(script, lang="en", today=local_date)  # opening messages + first question
+    outcome = step(script, outcome.state, TextInput("Seeing my kids"), today=local_date)
+    store(outcome.state.to_json(), outcome.answers, outcome.dropped)   # the caller's database
+    send(outcome.messages)                                             # the caller's channel
 """
 
+from .conditions import Condition
 from .errors import EngineError, ScriptError, ScriptProblem, StateError
 from .model import (
     END,
     AnswerValue,
+    Back,
     Button,
     ButtonInput,
     Expects,
@@ -27,15 +29,18 @@ from .model import (
 )
 from .registry import Registry, load_dialogues, load_script, load_script_text
 from .runner import Outcome, start, step
-from .script import Script, Step, SummarySection
-from .state import ConversationState
+from .script import CheckAnswers, Script, Step, SummarySection
+from .state import ConversationState, with_language
 from .texts import Text
 
 __all__ = [
     "END",
     "AnswerValue",
+    "Back",
     "Button",
     "ButtonInput",
+    "CheckAnswers",
+    "Condition",
     "ConversationState",
     "EngineError",
     "Expects",
@@ -60,4 +65,5 @@ __all__ = [
     "load_script_text",
     "start",
     "step",
+    "with_language",
 ]

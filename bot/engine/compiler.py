@@ -1,8 +1,9 @@
 """Validated script model -> frozen runtime `Script` with its state machine.
 
 The schema has checked each block's shape; here we check how the blocks fit together, each
-problem with its place in the file: step ids, jumps and branches, loops without a question,
-languages, button labels, the summary.
+problem with its place in the file: step ids, jumps and branches, conditions and the answers
+they test, answers shown inside texts, loops without a question, languages, button labels,
+the check-your-answers step, the summary.
 """
 
 from __future__ import annotations
@@ -13,29 +14,55 @@ from collections.abc import Iterator, Mapping
 from pathlib import PurePath
 
 from . import loader
-from .conditions import Always, AnswerEquals, Route
-from .errors import EngineError, ScriptError, ScriptProblem
+from .conditions import (
+    AllOf,
+    Always,
+    Answered,
+    AnswerEquals,
+    AnswerLessThan,
+    AnswerMoreThan,
+    AnswerOneOf,
+    AnyOf,
+    Condition,
+    Not,
+    Route,
+    Skipped,
+)
+from .errors import ScriptError, ScriptProblem
 from .flow import Flow
-from .kinds import AnswerKind, ChoiceKind
-from .kinds import choice as choice_kind
-from .kinds import text as text_kind
+from .kinds import AnswerKind, BadValue, ChoiceKind, ListKind, MultiChoiceKind, build_kind
+from .kinds.choice import Option
 from .loader import Document, Path
-from .model import END, SKIP_LABEL, SKIP_TOKEN, Button, Prompt
+from .model import END
+from .piping import Wording
 from .schema import (
-    ChoiceQuestion,
+    AllOf as AllOfModel,
+)
+from .schema import (
+    AnswerTest,
+    CheckStep,
     LangTexts,
+    ListQuestion,
     SayStep,
     ScriptModel,
     StepModel,
     TextQuestion,
     as_text,
 )
-from .script import Script, Step, SummarySection
-from .texts import BUTTON_LABEL_LIMIT, Text, split_message, telegram_length
+from .schema import AnyOf as AnyOfModel
+from .schema import Condition as ConditionModel
+from .schema import NotOf as NotOfModel
+from .script import CheckAnswers, Script, Step, SummarySection
+from .system import SHARE_QUESTION
+from .texts import BUTTON_LABEL_LIMIT, Text, telegram_length
 from .validation import validate
 
 END_WORD = "end"
 TITLE_ADVICE_LENGTH = 40
+LABEL_ADVICE_LENGTH = 30  # longer button labels are cut off on many phones
+TICK_ROOM = 2  # "✓ " in front of a ticked label
+
+_TESTS = ("is", "one_of", "less_than", "more_than", "answered", "skipped")
 
 
 def script_version(text: str) -> str:
@@ -60,16 +87,21 @@ def compile_text(text: str, file: str) -> Script:
     return _Compiler(model, doc, text, file).build()
 
 
-def _kind_of(step: StepModel) -> AnswerKind | None:
-    if isinstance(step, ChoiceQuestion):
-        return choice_kind.build(step)
-    if isinstance(step, TextQuestion):
-        return text_kind.build(step)
-    return None
+def _text_key(step: StepModel) -> str:
+    return "say" if isinstance(step, SayStep) else "ask"
 
 
-def _text_of(step: StepModel) -> str | LangTexts:
-    return step.say if isinstance(step, SayStep) else step.ask
+def _text_of(step: StepModel) -> Text:
+    if isinstance(step, SayStep):
+        return as_text(step.say)
+    if isinstance(step, CheckStep):
+        return as_text(step.ask) if step.ask is not None else SHARE_QUESTION
+    return as_text(step.ask)
+
+
+def _close(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    return f" — did you mean `{close[0]}`?" if close else ""
 
 
 class _Compiler:
@@ -81,7 +113,11 @@ class _Compiler:
         self.problems: list[ScriptProblem] = []
         self.languages = tuple(dict.fromkeys(model.languages))
         self.ids = [step.id for step in model.steps]
-        self.kinds = [_kind_of(step) for step in model.steps]
+        self.index_of: dict[str, int] = {}
+        for index, step_id in enumerate(self.ids):
+            self.index_of.setdefault(step_id, index)
+        self.kinds: list[AnswerKind | None] = [self._kind(i, s) for i, s in enumerate(model.steps)]
+        self.whens: list[Condition | None] = [None] * len(model.steps)
 
     # ---- reporting ------------------------------------------------------------------------
 
@@ -91,6 +127,21 @@ class _Compiler:
     def warn(self, path: Path, message: str, *, at_key: bool = False) -> None:
         self.problems.append(self.smap.problem(path, message, at_key=at_key, severity="warning"))
 
+    @property
+    def failed(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def _kind(self, index: int, step: StepModel) -> AnswerKind | None:
+        try:
+            return build_kind(step)
+        except BadValue as err:
+            self.error(("steps", index, *err.path), err.message)
+            return None if isinstance(step, SayStep | CheckStep) else _Broken()
+
+    @property
+    def question_ids(self) -> list[str]:
+        return [i for i, kind in zip(self.ids, self.kinds, strict=True) if kind is not None]
+
     # ---- building -------------------------------------------------------------------------
 
     def build(self) -> Script:
@@ -98,27 +149,23 @@ class _Compiler:
         self.check_ids()
         self.check_texts()
         self.check_steps()
+        self.check_labels()
+        self.check_pipes()
+        self.compile_whens()
         routes = self.routes()
         self.check_targets()
         if len(set(self.ids)) == len(self.ids):  # with a repeated id, routes are ambiguous
             self.check_loops(routes)
-        if not any(p.severity == "error" for p in self.problems):  # else the warnings are noise
+            self.check_after_check(routes)
+        if not self.failed:  # else the warnings are noise
             self.check_reachable(routes)
+            self.check_check_reached(routes)
         self.check_summary()
-        if any(p.severity == "error" for p in self.problems):
+        if self.failed:
             raise ScriptError(self.problems)
         steps = tuple(
-            Step(
-                id=step.id,
-                text=as_text(_text_of(step)),
-                kind=self.kinds[index],
-                skip=not isinstance(step, SayStep) and step.skip,
-                routes=tuple(routes[step.id]),
-                line=self.smap.value(("steps", index)).line,
-            )
-            for index, step in enumerate(self.model.steps)
+            self._step(index, step, routes) for index, step in enumerate(self.model.steps)
         )
-        by_id = {step.id: step for step in steps}
         return Script(
             id=self.model.tool,
             title=as_text(self.model.title),
@@ -135,10 +182,33 @@ class _Compiler:
             ),
             warnings=tuple(self.problems),
             flow=Flow(self.ids, routes),
-            _by_id=by_id,
-            _prompts={
-                (step.id, lang): _prompts(step, lang) for step in steps for lang in self.languages
-            },
+            _by_id={step.id: step for step in steps},
+            share_always=self.model.share == "always",
+        )
+
+    def _step(self, index: int, step: StepModel, routes: Mapping[str, list[Route]]) -> Step:
+        text = _text_of(step)
+        check = None
+        if isinstance(step, CheckStep):
+            check = CheckAnswers(
+                question=as_text(step.ask) if step.ask is not None else None,
+                share_label=as_text(step.share_button) if step.share_button else None,
+                keep_label=as_text(step.keep_button) if step.keep_button else None,
+            )
+        short = getattr(step, "short", None)
+        return Step(
+            id=step.id,
+            text=text,
+            kind=self.kinds[index],
+            skip=bool(getattr(step, "skip", False)),
+            routes=tuple(routes[step.id]),
+            line=self.smap.value(("steps", index)).line,
+            rather_not_say=bool(getattr(step, "rather_not_say", False)),
+            when=self.whens[index],
+            below=self.ids[index + 1] if index + 1 < len(self.ids) else END,
+            short=as_text(short) if short is not None else None,
+            check=check,
+            wording=Wording.of(text),
         )
 
     def routes(self) -> dict[str, list[Route]]:
@@ -149,18 +219,135 @@ class _Compiler:
             if isinstance(kind, ChoiceKind):
                 for option in kind.options:
                     if option.next is not None:
-                        own.append(Route(AnswerEquals(step.id, option.value), _target(option.next)))
+                        own.append(
+                            Route(
+                                AnswerEquals(step.id, option.value, shown=option.label),
+                                _target(option.next),
+                            )
+                        )
             if step.end:
                 fallback = END
-            elif step.next is not None:
-                fallback = _target(step.next)
             elif index + 1 < len(self.ids):
                 fallback = self.ids[index + 1]
             else:
                 fallback = END
+            if isinstance(step.next, str):
+                fallback = _target(step.next)
+            elif isinstance(step.next, list):
+                last = len(step.next) - 1
+                for number, branch in enumerate(step.next):
+                    path: Path = ("steps", index, "next", number)
+                    if branch.if_ is None:
+                        if number != last:
+                            self.error(
+                                path,
+                                "a `goto` without `if` is where everyone else goes, so it must "
+                                "be the last line; the lines below it are never used",
+                            )
+                        fallback = _target(branch.goto)
+                        continue
+                    condition = self.condition(branch.if_, (*path, "if"), None)
+                    own.append(Route(condition, _target(branch.goto)))
             own.append(Route(Always(), fallback))
             routes.setdefault(step.id, own)  # a duplicate id is reported by check_ids
         return routes
+
+    # ---- conditions -----------------------------------------------------------------------
+
+    def compile_whens(self) -> None:
+        for index, step in enumerate(self.model.steps):
+            if step.when is not None:
+                self.whens[index] = self.condition(step.when, ("steps", index, "when"), index)
+
+    def condition(self, model: ConditionModel, path: Path, owner: int | None) -> Condition:
+        if isinstance(model, AllOfModel):
+            return AllOf(
+                tuple(self.condition(c, (*path, "all", i), owner) for i, c in enumerate(model.all))
+            )
+        if isinstance(model, AnyOfModel):
+            return AnyOf(
+                tuple(self.condition(c, (*path, "any", i), owner) for i, c in enumerate(model.any))
+            )
+        if isinstance(model, NotOfModel):
+            return Not(self.condition(model.not_, (*path, "not"), owner))
+        return self.answer_test(model, path, owner)
+
+    def answer_test(self, model: AnswerTest, path: Path, owner: int | None) -> Condition:
+        given = {
+            "is": model.is_,
+            "one_of": model.one_of,
+            "less_than": model.less_than,
+            "more_than": model.more_than,
+            "answered": model.answered,
+            "skipped": model.skipped,
+        }
+        tests = [(key, value) for key, value in given.items() if value is not None]
+        target = model.answer
+        if not tests:
+            self.error(
+                path,
+                f"this condition names the answer (`{target}`) but not what to test; add "
+                "`is:`, `one_of:`, `less_than:`, `more_than:`, `answered: true` or `skipped: true`",
+            )
+            return Always()
+        if len(tests) > 1:
+            self.error(
+                (*path, tests[1][0]),
+                f"one condition tests one thing: to test `{tests[0][0]}` and `{tests[1][0]}` "
+                "together, write two conditions under `all:`",
+                at_key=True,
+            )
+        index = self.index_of.get(target)
+        if index is None:
+            hint = _close(target, self.question_ids) or _close(target, self.ids)
+            self.error((*path, "answer"), f"there is no question `{target}`{hint}")
+            return Always()
+        kind = self.kinds[index]
+        if kind is None or isinstance(kind, _Broken):
+            if kind is None:
+                self.error(
+                    (*path, "answer"),
+                    f"`{target}` is a message, not a question, so it has no answer to test",
+                )
+            return Always()
+        if owner is not None and index == owner:
+            self.error(
+                (*path, "answer"),
+                f"`when:` decides whether `{target}` is asked, so it can't test `{target}`'s own "
+                "answer; test an earlier question",
+            )
+            return Always()
+        op, raw = tests[0]
+        if op == "answered":
+            return Answered(target, bool(raw))
+        if op == "skipped":
+            return Skipped(target, bool(raw))
+        try:
+            if op == "one_of":
+                assert isinstance(raw, list)
+                values, shown = [], []
+                for number, item in enumerate(raw):
+                    try:
+                        value, label = kind.condition_value(op, item)
+                    except BadValue as err:
+                        self.error((*path, "one_of", number), err.message)
+                        continue
+                    values.append(value)
+                    shown.append(label)
+                return AnswerOneOf(target, tuple(values), tuple(shown), kind.fold, kind.many)
+            value, label = kind.condition_value(op, raw)
+        except BadValue as err:
+            self.error((*path, op), err.message)
+            return Always()
+        if op == "is":
+            return AnswerEquals(target, value, label, kind.fold, kind.many)
+        measure = kind.measure or "number"
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self.error((*path, op), f"`{op}` needs a number or a date")
+            return Always()
+        if op == "less_than":
+            return AnswerLessThan(target, value, measure, label)
+        return AnswerMoreThan(target, value, measure, label)
 
     # ---- checks ---------------------------------------------------------------------------
 
@@ -212,22 +399,32 @@ class _Compiler:
         if not any(kind is not None for kind in self.kinds):
             self.error(("steps",), "this script has no question; add a step with `ask:`")
 
-    def _texts(self) -> Iterator[tuple[Path, str | LangTexts]]:
+    def _texts(self) -> Iterator[tuple[Path, str | LangTexts | Text]]:
         yield ("title",), self.model.title
         yield ("about",), self.model.about
         for index, step in enumerate(self.model.steps):
-            key = "say" if isinstance(step, SayStep) else "ask"
-            yield ("steps", index, key), _text_of(step)
-            if isinstance(step, ChoiceQuestion):
-                for number, choice in enumerate(step.choices):
-                    yield ("steps", index, "choices", number, "label"), choice.label
+            here: Path = ("steps", index)
+            if isinstance(step, CheckStep):
+                for key in ("ask", "share_button", "keep_button"):
+                    value = getattr(step, key)
+                    if value is not None:
+                        yield (*here, key), value
+            else:
+                yield (*here, _text_key(step)), step.say if isinstance(step, SayStep) else step.ask
+            short = getattr(step, "short", None)
+            if short is not None:
+                yield (*here, "short"), short
+            kind = self.kinds[index]
+            if kind is not None:
+                for path, text in kind.texts():
+                    yield (*here, *path), text
         for index, section in enumerate(self.model.summary):
             yield ("summary", index, "heading"), section.heading
 
     def check_texts(self) -> None:
         wanted: set[str] = set(self.languages)
         for path, value in self._texts():
-            given = set(as_text(value).langs)
+            given = set(value.langs if isinstance(value, Text) else as_text(value).langs)
             for lang in sorted(wanted - given):
                 if isinstance(value, str) and lang != "en":
                     message = f"this text is only in English; the script also lists `{lang}`, so write `en:` and `{lang}:` lines"
@@ -242,12 +439,12 @@ class _Compiler:
                 )
 
     def check_steps(self) -> None:
+        checks = 0
         for index, step in enumerate(self.model.steps):
+            here: Path = ("steps", index)
             if step.end and step.next is not None:
                 self.error(
-                    ("steps", index, "end"),
-                    "a step can have `next:` or `end: true`, not both",
-                    at_key=True,
+                    (*here, "end"), "a step can have `next:` or `end: true`, not both", at_key=True
                 )
             if (
                 isinstance(step, TextQuestion)
@@ -255,25 +452,58 @@ class _Compiler:
                 and step.min_length > step.max_length
             ):
                 self.error(
-                    ("steps", index, "min_length"),
+                    (*here, "min_length"),
                     f"`min_length` ({step.min_length}) is more than `max_length` ({step.max_length})",
                 )
+            if isinstance(step, CheckStep):
+                if not step.check_answers:
+                    self.error(
+                        (*here, "check_answers"),
+                        "`check_answers: false` does nothing; write `true`, or remove the step",
+                    )
+                checks += 1
+                if checks > 1:
+                    self.error(
+                        (*here, "check_answers"),
+                        "a script can have one check-your-answers step; remove this one",
+                        at_key=True,
+                    )
+                if self.model.share == "always":
+                    self.error(
+                        ("share",),
+                        "`share: always` means nobody is asked, but this script has a "
+                        "`check_answers` step that asks; remove one of them",
+                    )
+            if isinstance(step, ListQuestion):
+                seen: set[str] = set()
+                for number, item in enumerate(step.questions):
+                    if item.id in seen:
+                        self.error(
+                            (*here, "questions", number, "id"),
+                            f"two questions in this list have the id `{item.id}`",
+                        )
+                    seen.add(item.id)
             kind = self.kinds[index]
-            if isinstance(kind, ChoiceKind):
-                self.check_choices(index, kind)
+            for path, options, room in self._option_sets(here, kind):
+                self.check_choices(path, options, room)
 
-    def check_choices(self, index: int, kind: ChoiceKind) -> None:
+    def _option_sets(
+        self, here: Path, kind: AnswerKind | None
+    ) -> Iterator[tuple[Path, tuple[Option, ...], int]]:
+        if isinstance(kind, ChoiceKind):
+            yield here, kind.options, BUTTON_LABEL_LIMIT
+        elif isinstance(kind, MultiChoiceKind):
+            yield here, kind.options, BUTTON_LABEL_LIMIT - TICK_ROOM
+        elif isinstance(kind, ListKind):
+            for number, question in enumerate(kind.questions):
+                yield from self._option_sets((*here, "questions", number), question.kind)
+
+    def check_choices(self, here: Path, options: tuple[Option, ...], room: int) -> None:
         values: dict[str, int] = {}
         labels: dict[tuple[str, str], int] = {}
-        for number, option in enumerate(kind.options):
-            path: Path = ("steps", index, "choices", number)
+        for number, option in enumerate(options):
+            path: Path = (*here, "choices", number)
             for lang, label in option.label.by_lang:
-                if telegram_length(label) > BUTTON_LABEL_LIMIT:
-                    self.error(
-                        (*path, "label"),
-                        f"this button label has {len(label)} characters; "
-                        f"a button can show at most {BUTTON_LABEL_LIMIT}",
-                    )
                 seen = labels.setdefault((lang, label.casefold()), number)
                 if seen != number:
                     self.error((*path, "label"), f"two choices have the label `{label}`")
@@ -285,6 +515,115 @@ class _Compiler:
                     else (*path, "label"),
                     f"two choices store the same value `{option.value}`; give one a different `value:`",
                 )
+            if room < BUTTON_LABEL_LIMIT and option.value == "none":
+                self.error(
+                    (*path, "value")
+                    if self.smap.values.get((*path, "value"))
+                    else (*path, "label"),
+                    "`none` is kept for the `none_of_these` button; give this choice another `value:`",
+                )
+
+    def _labels(self) -> Iterator[tuple[Path, Text, int]]:
+        """Every button label a script writes, with the room it has."""
+        for index, step in enumerate(self.model.steps):
+            here: Path = ("steps", index)
+            kind = self.kinds[index]
+            for path, options, room in self._option_sets(here, kind):
+                for number, option in enumerate(options):
+                    yield (*path, "choices", number, "label"), option.label, room
+            for key in (
+                "short",
+                "share_button",
+                "keep_button",
+                "yes",
+                "no",
+                "add_button",
+                "done_button",
+            ):
+                value = getattr(step, key, None)
+                if value is not None:
+                    yield (*here, key), as_text(value), BUTTON_LABEL_LIMIT
+            none = getattr(step, "none_of_these", None)
+            if none is not None:
+                yield (*here, "none_of_these"), as_text(none), BUTTON_LABEL_LIMIT - TICK_ROOM
+            if isinstance(step, ListQuestion):
+                for number, item in enumerate(step.questions):
+                    for key in ("yes", "no"):
+                        value = getattr(item, key, None)
+                        if value is not None:
+                            yield (
+                                (*here, "questions", number, key),
+                                as_text(value),
+                                BUTTON_LABEL_LIMIT,
+                            )
+                    none = getattr(item, "none_of_these", None)
+                    if none is not None:
+                        yield (
+                            (*here, "questions", number, "none_of_these"),
+                            as_text(none),
+                            BUTTON_LABEL_LIMIT - TICK_ROOM,
+                        )
+
+    def check_labels(self) -> None:
+        for path, text, room in self._labels():
+            for lang, label in text.by_lang:
+                size = telegram_length(label)
+                if size > room:
+                    self.error(
+                        path,
+                        f"this button label has {size} characters; a button can show at most {room}",
+                    )
+                elif size > LABEL_ADVICE_LENGTH:
+                    self.warn(
+                        path,
+                        f"the {lang} button label has {size} characters; many phones cut labels "
+                        f"over {LABEL_ADVICE_LENGTH} short",
+                    )
+
+    def check_pipes(self) -> None:
+        questions = self.question_ids
+        for index, step in enumerate(self.model.steps):
+            here: Path = ("steps", index)
+            if isinstance(step, CheckStep):
+                if step.ask is None:
+                    continue
+                key = "ask"
+            else:
+                key = _text_key(step)
+            own = step.id if self.kinds[index] is not None else None
+            self._check_slots((*here, key), Wording.of(_text_of(step)), questions, own)
+            kind = self.kinds[index]
+            if isinstance(kind, ListKind):
+                siblings = [question.id for question in kind.questions]
+                for number, question in enumerate(kind.questions):
+                    self._check_slots(
+                        (*here, "questions", number, "ask"),
+                        question.wording,
+                        [*siblings, *questions],
+                        own=question.id,
+                    )
+
+    def _check_slots(self, path: Path, wording: Wording, known: list[str], own: str | None) -> None:
+        reported: set[str] = set()
+        for _, slot in wording.slots:
+            name = slot.name
+            if name in reported:
+                continue
+            reported.add(name)
+            if name == own:
+                self.error(path, f"`{{{name}}}`: a question can't show its own answer")
+            elif name not in known:
+                if name in self.ids:
+                    self.error(
+                        path, f"`{{{name}}}`: `{name}` is a message, so it has no answer to show"
+                    )
+                else:
+                    hint = _close(name, known) or _close(name.lower(), known)
+                    self.error(
+                        path,
+                        f"`{{{name}}}`: there is no answer `{name}` to show here"
+                        + (hint or "; to write a brace, type it twice: `{{`"),
+                    )
 
     def _check_target(self, path: Path, target: str) -> None:
         if target == END_WORD or target in self.ids:
@@ -299,17 +638,20 @@ class _Compiler:
 
     def check_targets(self) -> None:
         for index, step in enumerate(self.model.steps):
-            if step.next is not None:
+            if isinstance(step.next, str):
                 self._check_target(("steps", index, "next"), step.next)
-            if isinstance(step, ChoiceQuestion):
-                for number, choice in enumerate(step.choices):
-                    if choice.next is not None:
-                        self._check_target(("steps", index, "choices", number, "next"), choice.next)
+            elif isinstance(step.next, list):
+                for number, branch in enumerate(step.next):
+                    self._check_target(("steps", index, "next", number, "goto"), branch.goto)
+            kind = self.kinds[index]
+            if isinstance(kind, ChoiceKind):
+                for number, option in enumerate(kind.options):
+                    if option.next is not None:
+                        self._check_target(("steps", index, "choices", number, "next"), option.next)
 
     def check_loops(self, routes: Mapping[str, list[Route]]) -> None:
         """Messages (say-steps) that lead round to themselves with no question would never stop."""
         says = {step.id for step in self.model.steps if isinstance(step, SayStep)}
-        index_of = {step_id: index for index, step_id in enumerate(self.ids)}
         done: set[str] = set()
         for start in self.ids:
             if start not in says or start in done:
@@ -322,7 +664,7 @@ class _Compiler:
             if current in walk:
                 circle = [*walk[walk.index(current) :], current]
                 closer = walk[-1]
-                index = index_of[closer]
+                index = self.index_of[closer]
                 has_next = self.model.steps[index].next is not None
                 self.error(
                     ("steps", index, "next") if has_next else ("steps", index, "id"),
@@ -332,14 +674,72 @@ class _Compiler:
                 )
             done.update(walk)
 
+    def _onward(self, step_id: str, routes: Mapping[str, list[Route]]) -> Iterator[str]:
+        """The steps that can come straight after `step_id` (jumps, and passing over)."""
+        for route in routes[step_id]:
+            yield route.target
+        index = self.index_of[step_id]
+        if self.model.steps[index].when is not None and index + 1 < len(self.ids):
+            yield self.ids[index + 1]  # passed over: on to the step below
+
+    def check_after_check(self, routes: Mapping[str, list[Route]]) -> None:
+        for index, step in enumerate(self.model.steps):
+            if not isinstance(step, CheckStep):
+                continue
+            seen: set[str] = set()
+            todo = [route.target for route in routes[step.id]]
+            while todo:
+                current = todo.pop()
+                if current == END or current in seen:
+                    continue
+                seen.add(current)
+                after = self.model.steps[self.index_of[current]]
+                if isinstance(after, SayStep):
+                    todo.extend(self._onward(current, routes))
+                    continue
+                self.error(
+                    ("steps", index, "id"),
+                    f"only messages can come after the check-your-answers step (answers are "
+                    f"shared there), but `{current}` can come after it; move `{current}` above "
+                    f"`{step.id}`, or finish with `end: true`",
+                )
+                break
+
+    def check_check_reached(self, routes: Mapping[str, list[Route]]) -> None:
+        """With a check step, every way to the end should pass it (else nobody is asked)."""
+        checks = [i for i, step in enumerate(self.model.steps) if isinstance(step, CheckStep)]
+        if not checks:
+            return
+        check = self.ids[checks[0]]
+        seen = {self.ids[0]}
+        todo = [self.ids[0]]
+        while todo:
+            current = todo.pop()
+            if current == check:
+                continue
+            for target in self._onward(current, routes):
+                if target == END:
+                    self.warn(
+                        ("steps", checks[0], "id"),
+                        f"some ways through this conversation finish without reaching `{check}`, "
+                        "so those people are never asked whether to share their answers; point "
+                        f"`next: end` at `{check}` instead",
+                    )
+                    return
+                if target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+
     def check_reachable(self, routes: Mapping[str, list[Route]]) -> None:
         seen = {self.ids[0]}
         todo = [self.ids[0]]
         while todo:
-            for route in routes[todo.pop()]:
-                if route.target in routes and route.target not in seen:
-                    seen.add(route.target)
-                    todo.append(route.target)
+            current = todo.pop()
+            for target in self._onward(current, routes):
+                if target in routes and target not in seen:
+                    seen.add(target)
+                    todo.append(target)
+            # A first step that is passed over leads on to the one below it.
         for index, step_id in enumerate(self.ids):
             if step_id not in seen:
                 self.warn(
@@ -349,19 +749,13 @@ class _Compiler:
                 )
 
     def check_summary(self) -> None:
-        questions = {
-            step.id
-            for step, kind in zip(self.model.steps, self.kinds, strict=True)
-            if kind is not None
-        }
+        questions = set(self.question_ids)
         listed: set[str] = set()
         for index, section in enumerate(self.model.summary):
             for number, step_id in enumerate(section.steps):
                 path: Path = ("summary", index, "steps", number)
                 if step_id not in self.ids:
-                    close = difflib.get_close_matches(step_id, self.ids, n=1, cutoff=0.6)
-                    hint = f" — did you mean `{close[0]}`?" if close else ""
-                    self.error(path, f"there is no step `{step_id}`{hint}")
+                    self.error(path, f"there is no step `{step_id}`{_close(step_id, self.ids)}")
                 elif step_id not in questions:
                     self.error(
                         path,
@@ -380,21 +774,11 @@ class _Compiler:
                     )
 
 
+class _Broken(AnswerKind):
+    """Stands in for a question whose settings were refused, so other checks can go on."""
+
+    __slots__ = ()
+
+
 def _target(target: str) -> str:
     return END if target == END_WORD else target
-
-
-def _prompts(step: Step, lang: str) -> tuple[Prompt, ...]:
-    pieces = split_message(step.text.pick(lang))
-    if step.kind is None:
-        return tuple(Prompt(piece, (), step.id, None) for piece in pieces)
-    rows = step.kind.buttons(lang)
-    if step.skip:
-        rows = (*rows, (Button(Text.of(SKIP_LABEL).pick(lang), SKIP_TOKEN),))
-    if not pieces:
-        raise EngineError(f"step {step.id!r} has no text")
-    *before, last = pieces
-    return (
-        *(Prompt(piece, (), step.id, None) for piece in before),
-        Prompt(last, rows, step.id, step.kind.expects),
-    )

@@ -11,8 +11,8 @@ AnswerValue: TypeAlias = (
     str | int | float | bool | None | list["AnswerValue"] | dict[str, "AnswerValue"]
 )
 
-# What the current question waits for: typed text, or a tap on a button.
-Expects: TypeAlias = Literal["text", "choice"]
+# What the current question waits for: typed text, a tap on a button, or a voice note/photo.
+Expects: TypeAlias = Literal["text", "choice", "media"]
 
 END = "__end__"
 """The step id of a finished conversation."""
@@ -28,33 +28,53 @@ class Problem(enum.Enum):
     TOO_LONG = "too_long"
     TOO_SHORT = "too_short"
     EMPTY = "empty"
+    NOT_A_NUMBER = "not_a_number"  # a number (or a scale) question got words
+    OUT_OF_RANGE = "out_of_range"  # a number outside the question's `min`..`max`
+    NOT_A_DATE = "not_a_date"  # words that can't be read as a date
+    DATE_IN_FUTURE = "date_in_future"  # a date after today where only past dates make sense
+    DATE_IN_PAST = "date_in_past"  # a date before today where only future dates make sense
+    NEED_MEDIA = "need_media"  # text, a sticker... where a voice note or photo is expected
+    NOTHING_CHOSEN = "nothing_chosen"  # "Done" on a multiple choice with nothing ticked
+    NO_BACK = "no_back"  # "Back" on the first question: there is nothing to go back to
 
 
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    token: str  # opaque engine data, at most a few characters
+    token: str  # opaque engine data, at most 8 characters of [A-Za-z0-9_.-]
 
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """One message to send. `buttons` are rows of buttons."""
+    """One message to send. `buttons` are rows of buttons.
+
+    `replace=True` means: don't send a new message, *edit* the message whose button was just
+    pressed to show this text and these buttons (a multiple-choice tick, say). It is only ever
+    set in answer to a `ButtonInput`, on the only prompt of that outcome.
+    """
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     step_id: str = ""
     expects: Expects | None = None
+    replace: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class RecordedAnswer:
-    """An answer taken in this step, ready to store for the case manager."""
+    """An answer taken in this step, ready to store for the case manager.
+
+    A later `RecordedAnswer` for the same `step_id` always supersedes an earlier one.
+    A skipped question has `value=None, skipped=True`; "I'd rather not say" is also
+    `value=None, skipped=True`, with `declined=True`.
+    """
 
     step_id: str
     question: str  # the question exactly as shown, in the person's language
     value: AnswerValue  # JSON-able; None when skipped
     display: str  # how to show the answer to a person
     skipped: bool = False
+    declined: bool = False  # the person chose "I'd rather not say"
 
 
 # ---- inputs -------------------------------------------------------------------------------
@@ -77,23 +97,27 @@ class ButtonInput:
 
 @dataclass(frozen=True, slots=True)
 class MediaInput:
-    """A sticker, photo, voice note, video, document... `kind` names which."""
+    """A sticker, photo, voice note, video, document... `kind` names which.
+
+    For a question that takes a voice note or photo as its answer, the caller passes Telegram's
+    `file_id` (to fetch the file later), `file_unique_id` (stable across bots) and, for sound and
+    video, the `duration` in seconds.
+    """
 
     kind: str
+    file_id: str = ""
+    file_unique_id: str = ""
+    duration: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Resume:
-    """Show the current question again (after a pause, or on /resume)."""
+    """Show the current question again (after a pause, on /resume, or after a language change)."""
 
 
-Input: TypeAlias = TextInput | ButtonInput | MediaInput | Resume
+@dataclass(frozen=True, slots=True)
+class Back:
+    """Go back to the previous question (the Back button, or a /back command)."""
 
 
-# ---- the skip button, shared by every kind of question ---------------------------------------
-
-SKIP_TOKEN = "s"  # noqa: S105 (a button token, not a password)
-SKIP_LABEL = {"en": "Skip this one", "cy": "Hepgor hwn"}
-SKIPPED_DISPLAY = {"en": "Skipped", "cy": "Wedi'i hepgor"}
-# Typed words that also mean "skip" on a question that offers the skip button.
-SKIP_WORDS = frozenset({"skip", "skip this", "skip this one", "skip it", "hepgor", "hepgor hwn"})
+Input: TypeAlias = TextInput | ButtonInput | MediaInput | Resume | Back

@@ -64,6 +64,15 @@ class Registry:
         return [p for p in self.problems if p.severity == "error"]
 
 
+# Files in dialogues/ that are not tool scripts: they have formats and loaders of their own.
+NOT_SCRIPTS = frozenset({"safeguarding.yaml"})
+
+
+def script_paths(directory: Path) -> list[Path]:
+    """The tool scripts in a dialogues folder."""
+    return sorted(p for p in directory.glob("*.yaml") if p.name not in NOT_SCRIPTS and p.is_file())
+
+
 def load_dialogues(directory: Path) -> Registry:
     """Load every ``*.yaml`` script in `directory` (sorted by name)."""
     registry = Registry()
@@ -82,7 +91,7 @@ def load_dialogues(directory: Path) -> Registry:
                 )
             )
             continue
-        if path.suffix != ".yaml":
+        if path.suffix != ".yaml" or path.name in NOT_SCRIPTS:
             continue
         try:
             script = load_script(path)

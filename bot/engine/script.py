@@ -1,21 +1,34 @@
-"""A compiled script: frozen steps, its state machine, and the prompts for each step."""
+"""A compiled script: frozen steps, its state machine, and how each step is shown."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .conditions import Route
+from .conditions import Condition, Route
 from .errors import ScriptProblem, StateError
 from .flow import Flow
 from .kinds import AnswerKind
 from .model import END, AnswerValue, Prompt
-from .texts import Text
+from .piping import Wording, clean
+from .texts import Text, shorten
+
+CHANGE_LABEL_LENGTH = 40  # a question used as a "Change an answer" button is cut to this
+
+
+@dataclass(frozen=True, slots=True)
+class CheckAnswers:
+    """The check-your-answers step's words (None: the engine's kind defaults)."""
+
+    question: Text | None = None
+    share_label: Text | None = None
+    keep_label: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step. `kind` is None for a message (``say``), else the answer kind of the question."""
+    """One step. `kind` is None for a message (``say``) and for the check-your-answers step
+    (`check` is set there); otherwise it is the answer kind of the question."""
 
     id: str
     text: Text
@@ -23,10 +36,22 @@ class Step:
     skip: bool
     routes: tuple[Route, ...]
     line: int  # where the step starts in the script file
+    rather_not_say: bool = False
+    when: Condition | None = None  # passed over (to `below`) when this does not hold
+    below: str = END  # the step written below this one (END for the last)
+    short: Text | None = None
+    check: CheckAnswers | None = None
+    wording: Wording | None = field(default=None, repr=False, compare=False)
 
     @property
     def is_question(self) -> bool:
+        """A question whose answer is stored (not a message, not the check step)."""
         return self.kind is not None
+
+    @property
+    def waits(self) -> bool:
+        """The conversation stops here for the person (a question or the check step)."""
+        return self.kind is not None or self.check is not None
 
     @property
     def max_length(self) -> int | None:
@@ -38,6 +63,29 @@ class Step:
     def min_length(self) -> int | None:
         value = getattr(self.kind, "min_length", None)
         return value if isinstance(value, int) else None
+
+    @property
+    def min_value(self) -> int | float | None:
+        """The smallest number accepted (number and scale questions), for the caller's wording."""
+        value = getattr(self.kind, "min", getattr(self.kind, "low", None))
+        return value if isinstance(value, int | float) else None
+
+    @property
+    def max_value(self) -> int | float | None:
+        value = getattr(self.kind, "max", getattr(self.kind, "high", None))
+        return value if isinstance(value, int | float) else None
+
+    @property
+    def accepts(self) -> tuple[str, ...]:
+        """What a media question takes (voice, photo...), for the caller's wording."""
+        value = getattr(self.kind, "accept", ())
+        return tuple(value) if isinstance(value, tuple) else ()
+
+    def label(self, lang: str) -> str:
+        """A few words naming the question: its `short`, or the start of its text."""
+        if self.short is not None:
+            return self.short.pick(lang)
+        return shorten(" ".join(self.text.pick(lang).split()), CHANGE_LABEL_LENGTH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +109,7 @@ class Script:
     warnings: tuple[ScriptProblem, ...]
     flow: Flow = field(repr=False)
     _by_id: Mapping[str, Step] = field(repr=False)
-    _prompts: Mapping[tuple[str, str], tuple[Prompt, ...]] = field(repr=False)
+    share_always: bool = False  # `share: always`: the script tells people answers are shared
 
     @property
     def first_step(self) -> str:
@@ -70,6 +118,16 @@ class Script:
     @property
     def questions(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.is_question)
+
+    @property
+    def check_step(self) -> str | None:
+        """The id of the check-your-answers step, if the script has one."""
+        return next((step.id for step in self.steps if step.check is not None), None)
+
+    @property
+    def asks_to_share(self) -> bool:
+        """Whether the person is asked (at a check-your-answers step) before answers are shared."""
+        return self.check_step is not None
 
     def has_step(self, step_id: str) -> bool:
         return step_id in self._by_id
@@ -87,11 +145,41 @@ class Script:
         return lang if lang in self.languages else self.languages[0]
 
     def prompts(self, step_id: str, lang: str) -> tuple[Prompt, ...]:
-        """The messages that show `step_id` (long texts are already split)."""
-        return self._prompts[(step_id, self.lang(lang))]
+        """The messages that show `step_id` with no answers yet (as on a first question)."""
+        from .render import question_prompts, say_prompts
+        from .state import ConversationState
+
+        step = self.step(step_id)
+        kind = step.kind
+        state = ConversationState(
+            step_id, {}, lang=self.lang(lang), draft=kind.begin(None) if kind else None
+        )
+        if not step.waits:
+            return say_prompts(self, step, state)
+        return question_prompts(self, state, None)
 
     def next_step(self, step_id: str, answers: Mapping[str, AnswerValue]) -> str:
-        """The step after `step_id` given the answers (END when the conversation is over)."""
+        """The step after `step_id` given the answers (END when the conversation is over).
+        Does not pass over steps whose `when` fails; the runner does that as it arrives."""
         if step_id == END:
             return END
         return self.flow.next_step(step_id, answers)
+
+    def relevant(self, step_id: str, answers: Mapping[str, AnswerValue]) -> bool:
+        """Whether the step is used, given the answers (its `when`, if it has one)."""
+        when = self._by_id[step_id].when
+        return when is None or when.holds(answers)
+
+    def piped(self, answers: Mapping[str, AnswerValue], lang: str, name: str) -> str | None:
+        """The answer to `name` as it reads inside a sentence (None when there is none)."""
+        found = self._by_id.get(name)
+        value = answers.get(name)
+        if found is None or found.kind is None or value is None:
+            return None
+        return clean(found.kind.pipe(value, lang)) or None
+
+    def text_of(self, step: Step, answers: Mapping[str, AnswerValue], lang: str) -> str:
+        """The step's text in `lang`, with earlier answers filled in."""
+        if step.wording is None or not step.wording.piped:
+            return step.text.pick(lang)
+        return step.wording.render(lang, lambda name: self.piped(answers, lang, name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Final
 
@@ -60,6 +61,39 @@ class Text(Mapping[str, str]):
         if found is None:
             found = next(iter(self._by_lang.values()), "")
         return found
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Text for loose matching: case-folded, single spaces, no punctuation at either end."""
+    folded = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+    start, end = 0, len(folded)
+    while start < end and _is_edge(folded[start]):
+        start += 1
+    while end > start and _is_edge(folded[end - 1]):
+        end -= 1
+    return folded[start:end]
+
+
+def _is_edge(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char)[0] in "PZ"
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` UTF-16 units, ending in "…" when cut."""
+    if telegram_length(text) <= limit:
+        return text
+    out = ""
+    size = 1  # the ellipsis
+    for char in text:
+        width = telegram_length(char)
+        if size + width > limit:
+            break
+        out += char
+        size += width
+    return out.rstrip() + "…"
 
 
 def telegram_length(text: str) -> int:

@@ -14,14 +14,22 @@ from .errors import ScriptError, ScriptProblem
 from .kinds.choice import slug
 from .loader import Document, Path, YamlValue
 from .schema import (
+    ANSWER_KINDS,
+    ITEM_KINDS,
     STEP_KEYS,
     STEP_KINDS,
     TAG_MODELS,
+    CheckStep,
     ChoiceQuestion,
     SayStep,
     ScriptModel,
     TextQuestion,
+    field_for,
+    keys_of,
 )
+
+_TYPE_NAMES = frozenset({"str", "int", "float", "bool"})  # union members in error locations
+_CONDITION_TESTS = ("is", "one_of", "less_than", "more_than", "answered", "skipped")
 
 
 def validate(doc: Document) -> ScriptModel:
@@ -55,7 +63,13 @@ def _child(value: YamlValue, part: str | int) -> YamlValue | None:
 
 def _field_name(loc: tuple[str | int, ...]) -> str:
     for part in reversed(loc):
-        if isinstance(part, str) and part not in TAG_MODELS and part != "plain":
+        if (
+            isinstance(part, str)
+            and part not in TAG_MODELS
+            and part not in _TYPE_NAMES
+            and part not in ("plain", "step", "branches")
+            and not part.startswith("list[")
+        ):
             return part
     return "this"
 
@@ -75,14 +89,14 @@ def _owner(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     for part in loc[:-1]:
         if isinstance(part, str) and part in TAG_MODELS:
             model = TAG_MODELS[part]
-        elif isinstance(part, str) and model is not None and part in model.model_fields:
-            inner = _inner_models(model.model_fields[part].annotation)
+        elif isinstance(part, str) and model is not None and (name := field_for(model, part)):
+            inner = _inner_models(model.model_fields[name].annotation)
             model = inner[0] if len(inner) == 1 else None
     return model
 
 
 def _keys(model: type[BaseModel]) -> list[str]:
-    return list(model.model_fields)
+    return keys_of(model)
 
 
 def _unknown_key(key: str, loc: tuple[str | int, ...]) -> str:
@@ -94,8 +108,28 @@ def _unknown_key(key: str, loc: tuple[str | int, ...]) -> str:
         return "a step can't have both `say:` and `ask:`; make them two steps"
     if owner is SayStep and key in STEP_KEYS:
         return f"`{key}:` only works on a question (a step with `ask:`), not on a `say:` step"
+    if owner in ITEM_KINDS.values() and key in ("next", "when", "end", "short"):
+        return (
+            f"`{key}:` doesn't work on a question inside a list: each item's questions are "
+            "asked in order"
+        )
+    if owner is CheckStep and key in STEP_KEYS:
+        return (
+            f"`{key}:` doesn't work on the check-your-answers step; it takes `ask`, "
+            "`share_button` and `keep_button`"
+        )
     if owner is ChoiceQuestion and key in TextQuestion.model_fields:
         return f"`{key}:` only works on a question answered by typing, not one with `choices:`"
+    if owner in STEP_KINDS.values() and key in STEP_KEYS and key not in allowed:
+        kinds = [
+            f"`answer: {word}`"
+            for word, tag in ANSWER_KINDS.items()
+            if key in keys_of(STEP_KINDS[tag])
+        ]
+        if kinds:
+            return (
+                f"`{key}:` doesn't work on this kind of question; it goes with {' or '.join(kinds)}"
+            )
     message = f"unknown key `{key}`"
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     if close:
@@ -119,6 +153,10 @@ def _describe(detail: ErrorDetails) -> str:
         return f"`{name}:` is missing here"
     if kind == "extra_forbidden":
         return _unknown_key(str(loc[-1]), loc)
+    if loc and loc[-1] in _TYPE_NAMES and name in _CONDITION_TESTS:
+        if isinstance(value, list):
+            return f"`{name}` takes one value; to test several, write `one_of: [a, b]`"
+        return f"`{name}` should be one value: a word, a number or a date"
     if kind in ("string_type", "str_type"):
         return f"`{name}` should be a text, not a list or a block of `key: value` lines"
     if kind in ("bool_parsing", "bool_type"):
@@ -150,11 +188,40 @@ def _describe(detail: ErrorDetails) -> str:
         return f"`{name}` should be at most {ctx.get('le', ctx.get('lt'))}"
     if kind == "literal_error" and name == "languages":
         return f"`{value}` is not a language Tandem knows; use en (English) or cy (Welsh)"
+    if kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace("'", "`")
+        return f"`{value}` doesn't work as `{name}`; use {expected}"
     if kind == "text_type":
         return f"`{name}` should be a text, or one text per language like `en: ...`"
     if kind == "step_shape" and not isinstance(value, dict):
         return "each step is a block of `key: value` lines, starting with `- id: ...`"
-    if kind in ("blank_text", "step_shape"):
+    if kind == "step_shape" and isinstance(value, dict) and "answer" in value:
+        answer = value["answer"]
+        words = list(ANSWER_KINDS)
+        close = difflib.get_close_matches(str(answer), words, n=1, cutoff=0.6)
+        hint = f" — did you mean `{close[0]}`? The kinds are" if close else "; the kinds are"
+        return f"`answer: {answer}` is not a kind of answer{hint}: {', '.join(words)}"
+    if kind == "item_shape" and isinstance(value, dict) and "answer" in value:
+        answer = value["answer"]
+        words = [w for w in ANSWER_KINDS if w != "list"]
+        close = difflib.get_close_matches(str(answer), words, n=1, cutoff=0.6)
+        hint = f" — did you mean `{close[0]}`? The kinds are" if close else "; the kinds are"
+        return f"`answer: {answer}` can't be used in a list{hint}: {', '.join(words)}"
+    if kind == "condition_shape" and isinstance(value, dict):
+        keys = [str(k) for k in value]
+        close = [
+            match
+            for k in keys
+            for match in difflib.get_close_matches(
+                k, ["answer", "all", "any", "not"], n=1, cutoff=0.6
+            )
+        ]
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        return (
+            "a condition starts with `answer:` (the question it tests), or is `all:`, `any:` "
+            f"or `not:`{hint}, like `{{answer: feeling, is: struggling}}`"
+        )
+    if kind in ("blank_text", "step_shape", "item_shape", "condition_shape", "next_shape"):
         return detail["msg"]
     return f"`{name}`: {detail['msg']}"
 

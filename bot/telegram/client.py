@@ -10,6 +10,7 @@ from bot.config import Settings
 COMMANDS = [
     BotCommand("menu", "See the things you can do"),
     BotCommand("pause", "Stop for now, carry on later"),
+    BotCommand("back", "Go back to the last question"),
     BotCommand("language", "English or Cymraeg"),
     BotCommand("help", "How Tandem works, and who to call"),
 ]
@@ -17,6 +18,7 @@ COMMANDS = [
 COMMANDS_CY = [
     BotCommand("menu", "Gweld y pethau y gallwch chi eu gwneud"),
     BotCommand("pause", "Stopio am nawr, parhau wedyn"),
+    BotCommand("back", "Mynd yn ôl i'r cwestiwn diwethaf"),
     BotCommand("language", "Cymraeg neu English"),
     BotCommand("help", "Sut mae Tandem yn gweithio, a phwy i'w ffonio"),
 ]

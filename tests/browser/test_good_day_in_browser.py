@@ -73,6 +73,8 @@ async def test_newcomer_plays_good_day_bad_day_in_the_browser(
         # The pressed button is shown under its question, and the buttons are gone.
         await _bot_says(page, "✔ Yes")
         await _say(page, "Getting back into work")
+        await _bot_says(page, "Here are your answers")
+        await page.get_by_role("button", name="Share with my probation officer").click()
         await _bot_says(page, "That's it for Good day, bad day")
         if os.environ.get("TANDEM_SCREENSHOTS"):
             await page.screenshot(

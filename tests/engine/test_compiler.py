@@ -7,6 +7,7 @@ from pathlib import Path
 from bot.engine import END, Script, load_script
 from bot.engine.compiler import script_version, tool_id_for
 from bot.engine.conditions import Always, AnswerEquals
+from bot.engine.registry import script_paths
 from tests.engine.helpers import compile_ok, make, problems
 
 
@@ -279,7 +280,8 @@ def test_shipped_script_loads_clean(shipped: Script) -> None:
     assert shipped.id == "good_day_bad_day"
     assert shipped.warnings == ()
     assert shipped.title.pick("en") == "Good day, bad day"
-    assert shipped.languages == ("en",)
+    assert shipped.languages == ("en", "cy")
+    assert shipped.asks_to_share and shipped.check_step == "check"
     assert shipped.first_step == "welcome"
     assert len(shipped.version) == 64
     assert shipped.version == script_version(shipped.source)
@@ -307,7 +309,7 @@ def test_shipped_script_words(shipped: Script) -> None:
 
 
 def test_every_shipped_dialogue_loads() -> None:
-    for path in sorted(Path(__file__).resolve().parents[2].joinpath("dialogues").glob("*.yaml")):
+    for path in sorted(script_paths(Path(__file__).resolve().parents[2].joinpath("dialogues"))):
         assert load_script(path).id == path.stem
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import Script, ScriptError, load_script, load_script_text
-from tests.engine.helpers import SHIPPED
+from tests.engine.helpers import EVERYTHING, SHIPPED
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -36,12 +36,48 @@ KEYS = [
     "heading",
     "en",
     "cy",
+    "answer",
+    "when",
+    "if",
+    "goto",
+    "is",
+    "one_of",
+    "less_than",
+    "more_than",
+    "answered",
+    "skipped",
+    "all",
+    "any",
+    "not",
+    "rather_not_say",
+    "short",
+    "min",
+    "max",
+    "min_label",
+    "max_label",
+    "none_of_these",
+    "questions",
+    "check_answers",
+    "accept",
+    "also_text",
+    "dates",
+    "share",
+    "scale",
+    "multi_choice",
+    "list",
+    "media",
+    "date",
+    "number",
+    "yes_no",
     "t",
     "q",
     "a",
 ]
 scalars = st.one_of(
-    st.sampled_from(["t", "q", "a", "end", "true", "no", "Yes", "4000", "-1", "", "en", "cy", "~"]),
+    st.sampled_from(
+        ["t", "q", "a", "end", "true", "no", "Yes", "4000", "-1", "", "en", "cy", "~", "{q}"]
+        + ["scale", "list", "multi_choice", "date", "media", "number", "yes_no", "2025-04-03"]
+    ),
     st.text(max_size=20),
     st.integers(),
     st.booleans(),
@@ -111,3 +147,30 @@ def test_mutated_shipped_script(data: st.DataObject) -> None:
         )
     )
     check(text[:start] + insert + text[end:])
+
+
+@SETTINGS
+@given(st.data())
+def test_mutated_everything_script(data: st.DataObject) -> None:
+    """The same, on the script that uses every part of the language."""
+    text = EVERYTHING.read_text(encoding="utf-8")
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 40)))
+    insert = data.draw(
+        st.one_of(
+            st.just(""),
+            st.text(max_size=10),
+            st.sampled_from(
+                ["\n", ": ", "- ", "  ", "{", "}", "{x}", "is: ", "answer: ", "[", "]"]
+            ),
+        )
+    )
+    try:
+        result = load_script_text(text[:start] + insert + text[end:], "everything.yaml")
+    except ScriptError as err:
+        assert err.problems
+        for problem in err.problems:
+            assert problem.line >= 1 and problem.col >= 1
+            assert "internal error" not in problem.message, problem
+    else:
+        assert isinstance(result, Script)

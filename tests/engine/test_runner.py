@@ -67,12 +67,18 @@ def test_whole_script_yes_branch(shipped: Script) -> None:
         chat.send(f"answer to {step_id}")
     assert chat.state.step == "want_help"
     assert chat.question.expects == "choice"
-    assert [row[0].label for row in chat.question.buttons] == ["Yes", "Not now"]
+    assert [row[0].label for row in chat.question.buttons] == ["Yes", "Not now", "Back"]
     assert all(len(row) == 1 for row in chat.question.buttons)
     chat.click("Yes")
     assert chat.state.step == "help_with"
     chat.send("  Finding a job  ")
+    # Check your answers: a summary, then the sharing choice.
+    assert chat.state.step == "check"
+    assert chat.texts[0].startswith("Here are your answers.")
+    assert "→ Finding a job" in chat.texts[0]
+    chat.click("Share with my probation officer")
     assert chat.last.finished is True
+    assert chat.last.shared is True
     assert chat.state.step == END
     assert [m.step_id for m in chat.last.messages] == ["thank_you"]
     assert chat.state.path == (*GOOD, *HARD, "want_help", "help_with")
@@ -84,7 +90,7 @@ def test_whole_script_yes_branch(shipped: Script) -> None:
     assert (last.value, last.display, last.skipped) == ("Finding a job", "Finding a job", False)
     choice = chat.answers[-2]
     assert (choice.value, choice.display) == ("yes", "Yes")
-    assert chat.state.turn == len(chat.state.path)
+    assert chat.state.turn == len(chat.state.path) + 1  # and the check step
 
 
 def test_whole_script_not_now_branch_skips_the_follow_up(shipped: Script) -> None:
@@ -92,7 +98,10 @@ def test_whole_script_not_now_branch_skips_the_follow_up(shipped: Script) -> Non
     for _ in GOOD + HARD:
         chat.click("Skip this one")
     chat.click("Not now")
+    assert chat.state.step == "check"
+    chat.click("Keep it to myself for now")
     assert chat.last.finished is True
+    assert chat.last.shared is False
     assert [m.step_id for m in chat.last.messages] == ["thank_you"]
     assert "help_with" not in chat.state.answers
     assert chat.state.answers["want_help"] == "not_now"
@@ -246,15 +255,16 @@ def test_after_the_end(shipped: Script) -> None:
     chat = Chat(shipped)
     for _ in GOOD + HARD:
         chat.click("Skip this one")
-    last_turn = chat.state.turn
     chat.click("Not now")
+    last_turn = chat.state.turn
+    chat.click("Keep it to myself for now")
     done = chat.state
     for given in (TextInput("hello?"), MediaInput("photo"), Resume()):
         outcome = chat.input(given)
         assert outcome.finished and outcome.problem is None
         assert outcome.messages == () and outcome.answers == ()
     # A double tap on the last question's button, and any older button, are stale.
-    assert chat.input(ButtonInput(last_turn, "1")).problem is Problem.STALE_BUTTON
+    assert chat.input(ButtonInput(last_turn, "kp")).problem is Problem.STALE_BUTTON
     assert chat.input(ButtonInput(1, "s")).problem is Problem.STALE_BUTTON
     assert chat.state == done
 
@@ -462,8 +472,9 @@ def test_many_conversations_at_once_on_threads(shipped: Script) -> None:
         for index in range(8):
             chat.send(f"{n}-{index}") if index % 2 else chat.click("Skip this one")
         chat.click("Yes" if n % 2 else "Not now")
-        if not chat.last.finished:
+        if chat.state.step == "help_with":
             chat.send(f"help {n}")
+        chat.click("Share with my probation officer")
         assert chat.last.finished
         return chat.state.path
 

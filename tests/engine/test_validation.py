@@ -186,3 +186,124 @@ def test_json_schema_can_be_generated() -> None:
     assert schema["additionalProperties"] is False
     assert "The words on the button" in text
     assert set(schema["required"]) == {"tool", "title", "about", "steps"}
+
+
+def test_unknown_answer_kind_with_did_you_mean() -> None:
+    text = make("""
+    steps:
+      - id: a
+        ask: x
+        answer: scal
+      - id: people
+        ask: Who?
+        answer: list
+        questions:
+          - id: name
+            ask: Name?
+            answer: lists
+          - id: how
+            ask: How?
+            next: a
+    """)
+    assert problems(text) == [
+        "t.yaml:5:5: `answer: scal` is not a kind of answer — did you mean `scale`? The kinds "
+        "are: text, choice, multi_choice, scale, yes_no, number, date, list, media",
+        "t.yaml:12:9: `answer: lists` can't be used in a list; the kinds are: text, choice, "
+        "multi_choice, scale, yes_no, number, date, media",
+        "t.yaml:17:9: `next:` doesn't work on a question inside a list: each item's questions "
+        "are asked in order",
+    ]
+
+
+def test_kind_settings_that_do_not_fit() -> None:
+    text = make("""
+    steps:
+      - id: a
+        ask: x
+        answer: scale
+        min: 5
+        max: 2
+      - id: b
+        ask: x
+        answer: number
+        min: 5
+        max: 2
+      - id: c
+        ask: x
+        answer: scale
+        max: 20
+    """)
+    assert problems(text) == [
+        "t.yaml:9:10: `max` (2) must be more than `min` (5)",
+        "t.yaml:13:10: `min` (5) is more than `max` (2)",
+        "t.yaml:18:10: a scale can have at most 11 numbers (like 0 to 10); this one has 20. "
+        "Use `answer: number` for more",
+    ]
+    text = make("""
+    steps:
+      - id: d
+        ask: x
+        answer: media
+        accept: [voice, sticker]
+      - id: e
+        ask: x
+        answer: date
+        dates: soon
+      - id: f
+        ask: x
+        answer: multi_choice
+        choices: [{label: A}, {label: B}]
+        min: 3
+    """)
+    assert problems(text) == [
+        "t.yaml:8:21: `sticker` doesn't work as `accept`; use `voice`, `photo`, `video`, "
+        "`video_note` or `audio`",
+        "t.yaml:12:12: `soon` doesn't work as `dates`; use `past`, `future` or `any`",
+        "t.yaml:17:5: `min:` doesn't work on this kind of question; it goes with "
+        "`answer: scale` or `answer: number`",
+    ]
+
+
+def test_button_labels_fit_a_phone() -> None:
+    long = "A label that is rather long for a phone button"  # 46
+    too_long = "x" * 65
+    text = make(f"""
+    steps:
+      - id: a
+        ask: x
+        short: {too_long}
+        choices:
+          - label: {long}
+          - label: {too_long}
+      - id: b
+        ask: x
+        answer: multi_choice
+        choices:
+          - label: {"y" * 63}
+          - label: B
+    """)
+    assert problems(text) == [
+        "t.yaml:7:12: this button label has 65 characters; a button can show at most 64",
+        "t.yaml:9:16: warning: the en button label has 46 characters; many phones cut labels "
+        "over 30 short",
+        "t.yaml:10:16: this button label has 65 characters; a button can show at most 64",
+        "t.yaml:15:16: this button label has 63 characters; a button can show at most 62",
+    ]
+    script = compile_ok(f"""
+    steps:
+      - id: a
+        ask: x
+        choices:
+          - label: {long}
+          - label: B
+    """)
+    assert [str(w) for w in script.warnings] == [
+        "t.yaml:8:16: warning: the en button label has 46 characters; many phones cut labels "
+        "over 30 short"
+    ]
+
+
+def test_every_kind_in_the_json_schema() -> None:
+    text = json.dumps(ScriptModel.model_json_schema())
+    for word in ("multi_choice", "check_answers", "none_of_these", "rather_not_say", "one_of"):
+        assert word in text

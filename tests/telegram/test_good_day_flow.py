@@ -27,7 +27,12 @@ async def test_full_good_day_bad_day(tandem: Harness) -> None:
     await chat.click("Yes")
     await chat.wait_for("What would you like help with")
     await chat.send("Finding work")
-    await chat.wait_for("That's it for Good day, bad day")
+    summary = await chat.wait_for("Here are your answers")
+    assert "I go to the gym and see my daughter" in summary.text
+    await chat.wait_for(lambda m: "Share with my probation officer" in m.labels)
+    await chat.click("Share with my probation officer")
+    await chat.wait_for("Thank you for taking the time to do this")
+    await chat.wait_for("That's it for Good day, bad day. Thank you.")
 
     stored = await tandem.answers(person_id)
     expected = [a for _, a in GOOD_DAY_ANSWERS]
@@ -35,6 +40,7 @@ async def test_full_good_day_bad_day(tandem: Harness) -> None:
     data = await tandem.export(person_id)
     [conv] = data["conversations"]
     assert conv["status"] == "finished"
+    assert conv["sharing"] == "shared" and conv["shared_at"]
     first = conv["answers"][0]
     assert first["question"].startswith("Think of a good day.")
     assert first["answered_at"]

@@ -3,40 +3,45 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
-from ..model import Button, Expects, Problem
-from ..schema import TextQuestion
-from .base import Accepted, Reading
+from ..model import AnswerValue, Problem
+from ..schema import TextItem, TextQuestion
+from ..texts import Text, normalise
+from .base import Accepted, AnswerKind, BadValue, Ctx, Reading
 
 
 @dataclass(frozen=True, slots=True)
-class TextKind:
+class TextKind(AnswerKind):
     min_length: int | None
     max_length: int
 
-    @property
-    def expects(self) -> Expects:
-        return "text"
+    keeps: ClassVar[bool] = True
+    fold: ClassVar[bool] = True
 
-    def buttons(self, lang: str) -> tuple[tuple[Button, ...], ...]:
-        return ()
+    def read_text(self, text: str, ctx: Ctx) -> Reading:
+        return read_words(text, self.min_length, self.max_length)
 
-    def read_text(self, text: str, lang: str) -> Reading:
-        answer = text.strip()
-        if not answer:
-            return Problem.EMPTY
-        if len(answer) > self.max_length:
-            return Problem.TOO_LONG
-        if self.min_length is not None and len(answer) < self.min_length:
-            return Problem.TOO_SHORT
-        return Accepted(answer, answer)
-
-    def read_button(self, token: str, lang: str) -> Reading:
-        return Problem.INVALID_BUTTON
-
-    def read_media(self, media_kind: str, lang: str) -> Reading:
-        return Problem.NOT_TEXT
+    def condition_value(self, op: str, raw: object) -> tuple[AnswerValue, Text | None]:
+        if op in ("less_than", "more_than"):
+            raise BadValue(
+                f"`{op}` works on numbers, scales, dates, ticks and lists, not on typed answers"
+            )
+        if not isinstance(raw, str | int | float):
+            raise BadValue("this should be one value")
+        return normalise(str(raw)), Text.of(str(raw))
 
 
-def build(step: TextQuestion) -> TextKind:
+def read_words(text: str, min_length: int | None, max_length: int) -> Reading:
+    answer = text.strip()
+    if not answer:
+        return Problem.EMPTY
+    if len(answer) > max_length:
+        return Problem.TOO_LONG
+    if min_length is not None and len(answer) < min_length:
+        return Problem.TOO_SHORT
+    return Accepted(answer, answer)
+
+
+def build(step: TextQuestion | TextItem) -> TextKind:
     return TextKind(min_length=step.min_length, max_length=step.max_length)
