@@ -1,0 +1,554 @@
+"""dialogues/safeguarding.yaml -> `Rules`; `Rules.check(message)` -> `Match | None`.
+
+The file's format is described at its top. This module reads it (the only I/O in the package),
+refuses a broken file with `file:line:col: message` problems, and compiles every phrase once.
+
+How a message is checked:
+
+1. it is tidied (`normalise`): case, apostrophes, accents, repeated letters, text-speak;
+2. every `everyday:` phrase (idioms such as "could kill for a coffee") is found and the words it
+   covers are blanked out, so they can't set anything off; the rest of the message still counts
+   ("I could kill for a coffee but I want to kill myself" still matches);
+3. for each category, in file order (most urgent first), its own `except:` phrases are blanked
+   the same way, then its phrases are tried in both languages; the first phrase that matches is
+   that category's hit;
+4. the result lists every category that matched. Negation is *not* special: "I'm not going to
+   kill myself" matches, because missing a crisis costs far more than an unneeded message.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import patterns
+from ._yaml import Key, Map, Node, Problem, SafeguardingError, Scalar, Seq, kind, parse
+from .normalise import BOUNDARY, FUZZY_MAX, FUZZY_MIN, fuzzy_index, normalise, words
+
+MAX_BYTES = 1024 * 1024
+_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+_LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
+_PLACEHOLDER = " ~"
+
+TOP_KEYS = ("languages", "spellings", "fuzzy", "words", "everyday", "categories")
+CATEGORY_KEYS = ("label", "first_line", "phrases", "except")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One phrase (or raw regex) from the file."""
+
+    category: str  # the category key, or "everyday" for the shared exceptions
+    language: str
+    text: str  # as written in the file
+    file: str
+    line: int
+    kind: Literal["phrase", "regex"] = "phrase"
+    exception: bool = False
+    example: str = field(default="", compare=False)  # a message it matches ("" for a regex)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def __str__(self) -> str:
+        shown = f"regex: {self.text}" if self.kind == "regex" else self.text
+        return f"{shown} ({self.language}, {self.where})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    rule: Rule
+    regex: re.Pattern[str]
+    needs: frozenset[str] | None
+
+    def search(self, text: str, present: frozenset[str]) -> bool:
+        if self.needs is not None and self.needs.isdisjoint(present):
+            return False
+        return self.regex.search(text) is not None
+
+    def blank(self, text: str, present: frozenset[str]) -> str:
+        if self.needs is not None and self.needs.isdisjoint(present):
+            return text
+        return self.regex.sub(_PLACEHOLDER, text)
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    key: str
+    label: Mapping[str, str]
+    first_line: Mapping[str, str]  # a language may have none
+    rules: tuple[Rule, ...] = field(repr=False)
+    exceptions: tuple[Rule, ...] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    category: str
+    rule: Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a message set off: one hit per category, most urgent category first."""
+
+    hits: tuple[Hit, ...]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(hit.category for hit in self.hits)
+
+    @property
+    def category(self) -> str:
+        return self.hits[0].category
+
+    @property
+    def rule(self) -> Rule:
+        return self.hits[0].rule
+
+    @property
+    def language(self) -> str:
+        return self.hits[0].rule.language
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    file: str
+    digest: str  # sha256 of the file text: store it with a flag to know which rules raised it
+    languages: tuple[str, ...]
+    categories: tuple[Category, ...]
+    spellings: Mapping[str, tuple[str, ...]] = field(repr=False)
+    fuzzy: Mapping[str, str] = field(repr=False)
+    everyday: tuple[Rule, ...] = field(repr=False)
+    _everyday: tuple[_Compiled, ...] = field(repr=False)
+    _checks: tuple[tuple[str, tuple[_Compiled, ...], tuple[_Compiled, ...]], ...] = field(
+        repr=False
+    )
+
+    def normalise(self, text: str) -> str:
+        """The tidied form a message is matched in (useful when writing a raw regex)."""
+        return normalise(text, self.spellings, self.fuzzy)
+
+    def check(self, text: str) -> Match | None:
+        """The categories this message sets off, or None. Never raises for any text."""
+        found = words(text, self.spellings, self.fuzzy)
+        if not found:
+            return None
+        present = frozenset(found)
+        tidy = " " + " ".join(found) + " "
+        for exception in self._everyday:
+            tidy = exception.blank(tidy, present)
+        hits: list[Hit] = []
+        for key, exceptions, compiled in self._checks:
+            mine = tidy
+            for exception in exceptions:
+                mine = exception.blank(mine, present)
+            for rule in compiled:
+                if rule.search(mine, present):
+                    hits.append(Hit(key, rule.rule))
+                    break
+        return Match(tuple(hits)) if hits else None
+
+    def category(self, key: str) -> Category:
+        for category in self.categories:
+            if category.key == key:
+                return category
+        raise KeyError(key)
+
+    def first_line(self, key: str, language: str) -> str | None:
+        """The category's opening line for the reply in `language`, if the file has one."""
+        return self.category(key).first_line.get(language)
+
+    def all_rules(self) -> Iterator[Rule]:
+        yield from self.everyday
+        for category in self.categories:
+            yield from category.exceptions
+            yield from category.rules
+
+
+def load_rules(path: str | Path) -> Rules:
+    """Read and compile the safeguarding file. Raises SafeguardingError (file:line:col: ...)."""
+    file = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as err:
+        raise SafeguardingError(
+            [Problem(file, 1, 1, f"can't read this file: {err.strerror or err}")]
+        ) from None
+    if len(raw) > MAX_BYTES:
+        raise SafeguardingError(
+            [
+                Problem(
+                    file, 1, 1, f"this file is over {MAX_BYTES // 1024} KiB; is it the right one?"
+                )
+            ]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        raise SafeguardingError(
+            [Problem(file, line, 1, "this line is not saved as UTF-8; save the file as UTF-8")]
+        ) from None
+    return parse_rules(text, file)
+
+
+def parse_rules(text: str, file: str = "safeguarding.yaml") -> Rules:
+    """Compile rules from the text of a safeguarding file (no I/O)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    root = parse(text, file)
+    return _Compiler(file, text).compile(root)
+
+
+class _Compiler:
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.text = text
+        self.problems: list[Problem] = []
+        self.languages: tuple[str, ...] = ()
+        self.spellings: dict[str, tuple[str, ...]] = {}
+        self.fuzzy: dict[str, str] = {}
+        self.word_lists: dict[str, tuple[Node, list[patterns.Sequence]]] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def problem(self, at: Node | Key, message: str, col_offset: int = 0) -> None:
+        self.problems.append(Problem(self.file, at.line, at.col + col_offset, message))
+
+    def unknown_keys(self, mapping: Map, allowed: tuple[str, ...], where: str) -> None:
+        for name, (key, _) in mapping.entries.items():
+            if name not in allowed:
+                close = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else "allowed: " + ", ".join(allowed)
+                self.problem(key, f"`{name}` is not a key {where}; {hint}")
+
+    def expect_map(self, node: Node, what: str) -> Map | None:
+        if isinstance(node, Map):
+            return node
+        self.problem(node, f"{what} should be a set of `key: value` lines, not {kind(node)}")
+        return None
+
+    def expect_list(self, node: Node, what: str) -> Seq | None:
+        if isinstance(node, Seq):
+            return node
+        if isinstance(node, Scalar) and node.value == "" and not node.quoted:
+            self.problem(node, f"{what} is empty; write a list, one `- item` per line")
+            return None
+        self.problem(node, f"{what} should be a list (lines starting with `- `), not {kind(node)}")
+        return None
+
+    def expect_text(self, node: Node, what: str) -> Scalar | None:
+        if isinstance(node, Scalar) and node.value.strip():
+            return node
+        if isinstance(node, Scalar):
+            self.problem(node, f"{what} is empty")
+        else:
+            self.problem(node, f"{what} should be a text, not {kind(node)}")
+        return None
+
+    # -- the file ----------------------------------------------------------------------------
+
+    def compile(self, root: Map) -> Rules:
+        self.unknown_keys(root, TOP_KEYS, "at the top of the file")
+        for required in ("languages", "categories"):
+            if required not in root.entries:
+                self.problem(root, f"the file needs `{required}:`")
+        if "languages" in root.entries:
+            self.read_languages(root.entries["languages"][1])
+        if "spellings" in root.entries:
+            self.read_spellings(root.entries["spellings"][1])
+        if "fuzzy" in root.entries:
+            self.read_fuzzy(root.entries["fuzzy"][1])
+        if "words" in root.entries:
+            self.read_words(root.entries["words"][1])
+        everyday: list[tuple[Rule, re.Pattern[str], frozenset[str] | None]] = []
+        if "everyday" in root.entries:
+            everyday = self.read_per_language(
+                root.entries["everyday"][1], "`everyday:`", "everyday", exception=True
+            )
+        categories: list[Category] = []
+        checks: list[tuple[str, tuple[_Compiled, ...], tuple[_Compiled, ...]]] = []
+        if "categories" in root.entries:
+            node = root.entries["categories"][1]
+            mapping = self.expect_map(node, "`categories:`")
+            if mapping is not None:
+                if not mapping.entries:
+                    self.problem(mapping, "`categories:` needs at least one category")
+                for name, (key, value) in mapping.entries.items():
+                    read = self.read_category(name, key, value)
+                    if read is not None:
+                        categories.append(read[0])
+                        checks.append((name, read[2], read[1]))
+        if self.problems:
+            raise SafeguardingError(self.problems)
+        return Rules(
+            file=self.file,
+            digest=hashlib.sha256(self.text.encode("utf-8")).hexdigest(),
+            languages=self.languages,
+            categories=tuple(categories),
+            spellings=dict(self.spellings),
+            fuzzy=self.fuzzy,
+            everyday=tuple(r for r, _, _ in everyday),
+            _everyday=tuple(_Compiled(r, rx, n) for r, rx, n in everyday),
+            _checks=tuple(checks),
+        )
+
+    def read_languages(self, node: Node) -> None:
+        seq = self.expect_list(node, "`languages:`")
+        if seq is None:
+            return
+        found: list[str] = []
+        for item in seq.items:
+            text = self.expect_text(item, "a language")
+            if text is None:
+                continue
+            if not _LANGUAGE.match(text.value):
+                self.problem(text, f"`{text.value}` is not a language code like `en` or `cy`")
+            elif text.value in found:
+                self.problem(text, f"`{text.value}` is listed twice")
+            else:
+                found.append(text.value)
+        if not found and not self.problems:
+            self.problem(node, "`languages:` needs at least one language, like [en, cy]")
+        self.languages = tuple(found)
+
+    def read_spellings(self, node: Node) -> None:
+        mapping = self.expect_map(node, "`spellings:`")
+        if mapping is None:
+            return
+        for name, (key, value) in mapping.entries.items():
+            folded = words(name, {})
+            if len(folded) != 1 or folded[0] == BOUNDARY:
+                self.problem(key, f"`{name}`: a spelling must be one word (letters and digits)")
+                continue
+            text = self.expect_text(value, f"the meaning of `{name}`")
+            if text is None:
+                continue
+            meaning = tuple(w for w in words(text.value, {}) if w != BOUNDARY)
+            if not meaning:
+                self.problem(text, "a meaning needs letters or numbers")
+                continue
+            if folded[0] in self.spellings:
+                self.problem(key, f"`{name}` is the same word as another spelling above")
+                continue
+            self.spellings[folded[0]] = meaning
+
+    def read_fuzzy(self, node: Node) -> None:
+        seq = self.expect_list(node, "`fuzzy:`")
+        if seq is None:
+            return
+        targets: list[str] = []
+        for item in seq.items:
+            text = self.expect_text(item, "a word")
+            if text is None:
+                continue
+            folded = words(text.value, {})
+            if (
+                len(folded) != 1
+                or not FUZZY_MIN <= len(folded[0]) <= FUZZY_MAX
+                or folded[0] == BOUNDARY
+            ):
+                self.problem(
+                    text,
+                    f"`{text.value}`: a fuzzy word must be one word of at least {FUZZY_MIN} "
+                    f"letters (short words have too many near neighbours) and at most {FUZZY_MAX}",
+                )
+                continue
+            if folded[0] in self.spellings:
+                self.problem(text, f"`{text.value}` is already under `spellings:`")
+                continue
+            targets.append(folded[0])
+        self.fuzzy = fuzzy_index(targets)
+
+    def read_words(self, node: Node) -> None:
+        mapping = self.expect_map(node, "`words:`")
+        if mapping is None:
+            return
+        for name, (key, value) in mapping.entries.items():
+            if not _NAME.match(name):
+                self.problem(key, f"`{name}`: a list name uses a-z, 0-9 and _ (like `myself`)")
+                continue
+            seq = self.expect_list(value, f"`{name}:`")
+            if seq is None:
+                continue
+            options: list[patterns.Sequence] = []
+            for item in seq.items:
+                text = self.expect_text(item, "a word")
+                if text is None:
+                    continue
+                try:
+                    options.append(patterns.parse(text.value, self.spellings, lookup=None))
+                except patterns.PatternError as err:
+                    self.problem(text, str(err), self.offset(text, err.offset))
+            self.word_lists[name] = (value, options)
+
+    def lookup(self) -> patterns.Lookup:
+        def find(name: str, offset: int) -> patterns.Choice:
+            found = self.word_lists.get(name)
+            if found is None:
+                close = difflib.get_close_matches(name, list(self.word_lists), n=1)
+                hint = f"; did you mean {{{close[0]}}}?" if close else " under `words:`"
+                raise patterns.PatternError(f"there is no word list `{name}`{hint}", offset)
+            if not found[1]:
+                raise patterns.PatternError(f"the word list `{name}` is empty", offset)
+            return patterns.Choice(tuple(found[1]), optional=False)
+
+        return find
+
+    def offset(self, at: Scalar, offset: int) -> int:
+        return offset + (1 if at.quoted else 0) if "\n" not in at.value else 0
+
+    def read_per_language(
+        self, node: Node, what: str, category: str, *, exception: bool, required: bool = False
+    ) -> list[tuple[Rule, re.Pattern[str], frozenset[str] | None]]:
+        mapping = self.expect_map(node, what)
+        if mapping is None:
+            return []
+        self.unknown_keys_languages(mapping, what)
+        out: list[tuple[Rule, re.Pattern[str], frozenset[str] | None]] = []
+        for language in self.languages:
+            if language not in mapping.entries:
+                if required:
+                    self.problem(mapping, f"{what} needs phrases in `{language}:` too")
+                continue
+            seq = self.expect_list(mapping.entries[language][1], f"{what} `{language}:`")
+            if seq is None:
+                continue
+            if required and not seq.items:
+                self.problem(seq, f"{what} `{language}:` needs at least one phrase")
+            seen: dict[str, int] = {}
+            for item in seq.items:
+                compiled = self.read_phrase(item, category, language, exception)
+                if compiled is None:
+                    continue
+                rule = compiled[0]
+                if rule.text in seen:
+                    self.problem(item, f"this phrase is already on line {seen[rule.text]}")
+                    continue
+                seen[rule.text] = rule.line
+                out.append(compiled)
+        return out
+
+    def unknown_keys_languages(self, mapping: Map, what: str) -> None:
+        if not self.languages:
+            return  # `languages:` itself is wrong; that problem is reported already
+        for name, (key, _) in mapping.entries.items():
+            if name not in self.languages:
+                listed = ", ".join(self.languages) or "none yet"
+                self.problem(
+                    key, f"`{name}` is not one of the file's `languages:` ({listed}) in {what}"
+                )
+
+    def read_phrase(
+        self, node: Node, category: str, language: str, exception: bool
+    ) -> tuple[Rule, re.Pattern[str], frozenset[str] | None] | None:
+        if isinstance(node, Seq) or (isinstance(node, Map) and "regex" not in node.entries):
+            self.problem(
+                node,
+                'a phrase that starts with [ or { must be put in quotes, like - "{myself} ..."; '
+                "a raw regular expression is written - regex: '...'",
+            )
+            return None
+        if isinstance(node, Map):
+            self.unknown_keys(node, ("regex", "note"), "in a phrase")
+            text = self.expect_text(node.entries["regex"][1], "`regex:`")
+            if "note" in node.entries:
+                self.expect_text(node.entries["note"][1], "`note:`")
+            if text is None:
+                return None
+            try:
+                regex = patterns.check_raw(text.value)
+            except patterns.PatternError as err:
+                self.problem(text, str(err), self.offset(text, err.offset))
+                return None
+            rule = Rule(category, language, text.value, self.file, text.line, "regex", exception)
+            return rule, regex, None
+        text = self.expect_text(node, "a phrase")
+        if text is None:
+            return None
+        try:
+            seq = patterns.parse(text.value, self.spellings, self.lookup())
+        except patterns.PatternError as err:
+            self.problem(text, str(err), self.offset(text, err.offset))
+            return None
+        rule = Rule(
+            category,
+            language,
+            text.value,
+            self.file,
+            text.line,
+            "phrase",
+            exception,
+            example=patterns.example(seq),
+        )
+        return rule, patterns.compile_phrase(seq), patterns.needs(seq)
+
+    def read_texts(self, node: Node, what: str, *, required: bool) -> dict[str, str]:
+        mapping = self.expect_map(node, what)
+        if mapping is None:
+            return {}
+        self.unknown_keys_languages(mapping, what)
+        out: dict[str, str] = {}
+        for language in self.languages:
+            if language not in mapping.entries:
+                if required:
+                    self.problem(mapping, f"{what} needs `{language}:` too")
+                continue
+            text = self.expect_text(mapping.entries[language][1], f"{what} `{language}:`")
+            if text is not None:
+                out[language] = " ".join(text.value.split())
+        return out
+
+    def read_category(
+        self, name: str, key: Key, node: Node
+    ) -> tuple[Category, tuple[_Compiled, ...], tuple[_Compiled, ...]] | None:
+        if not _NAME.match(name):
+            self.problem(key, f"`{name}`: a category name uses a-z, 0-9 and _")
+            return None
+        mapping = self.expect_map(node, f"the category `{name}`")
+        if mapping is None:
+            return None
+        self.unknown_keys(mapping, CATEGORY_KEYS, "in a category")
+        for required in ("label", "phrases"):
+            if required not in mapping.entries:
+                self.problem(key, f"the category `{name}` needs `{required}:`")
+        entries = mapping.entries
+        label = (
+            self.read_texts(entries["label"][1], "`label:`", required=True)
+            if "label" in entries
+            else {}
+        )
+        first = (
+            self.read_texts(entries["first_line"][1], "`first_line:`", required=False)
+            if "first_line" in entries
+            else {}
+        )
+        phrases = (
+            self.read_per_language(
+                entries["phrases"][1], "`phrases:`", name, exception=False, required=True
+            )
+            if "phrases" in entries
+            else []
+        )
+        excepts = (
+            self.read_per_language(entries["except"][1], "`except:`", name, exception=True)
+            if "except" in entries
+            else []
+        )
+        category = Category(
+            key=name,
+            label=label,
+            first_line=first,
+            rules=tuple(r for r, _, _ in phrases),
+            exceptions=tuple(r for r, _, _ in excepts),
+        )
+        return (
+            category,
+            tuple(_Compiled(r, rx, n) for r, rx, n in phrases),
+            tuple(_Compiled(r, rx, n) for r, rx, n in excepts),
+        )

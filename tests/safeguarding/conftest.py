@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.safeguarding import Rules, load_rules
+from bot.safeguarding.evaluate import Case, load_corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = ROOT / "dialogues" / "safeguarding.yaml"
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus.yaml"
+HOLDOUT = HERE / "holdout.yaml"
+
+
+@pytest.fixture(scope="session")
+def rules() -> Rules:
+    return load_rules(RULES)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> list[Case]:
+    return load_corpus(CORPUS)
+
+
+@pytest.fixture(scope="session")
+def holdout() -> list[Case]:
+    return load_corpus(HOLDOUT)

@@ -1,0 +1,107 @@
+"""The quality targets from the issue, on the labelled corpus: recall >= 0.95 and
+precision >= 0.8, overall and in each language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safeguarding import Rules
+from bot.safeguarding.evaluate import Case, evaluate, format_report
+
+RECALL = 0.95
+PRECISION = 0.8
+
+
+def test_corpus_is_big_and_balanced_enough(corpus: list[Case], rules: Rules) -> None:
+    assert len(corpus) >= 150
+    welsh = [c for c in corpus if c.language == "cy"]
+    assert len(welsh) >= 40
+    for language in ("en", "cy"):
+        cases = [c for c in corpus if c.language == language]
+        assert any(c.should_fire for c in cases) and any(not c.should_fire for c in cases)
+        for category in rules.categories:
+            assert any(category.key in c.categories for c in cases), (language, category.key)
+    known = {c.key for c in rules.categories}
+    assert {k for c in corpus for k in c.categories} <= known
+
+
+def test_targets_met_overall_and_per_language(rules: Rules, corpus: list[Case]) -> None:
+    report = evaluate(rules, corpus)
+    detail = format_report(report)
+    assert report.overall.recall >= RECALL, detail
+    assert report.overall.precision >= PRECISION, detail
+    assert set(report.by_language) == {"en", "cy"}
+    for language, score in report.by_language.items():
+        assert score.recall >= RECALL, f"{language}\n{detail}"
+        assert score.precision >= PRECISION, f"{language}\n{detail}"
+
+
+def test_every_category_is_caught_as_itself(rules: Rules, corpus: list[Case]) -> None:
+    report = evaluate(rules, corpus)
+    for key, score in report.by_category.items():
+        assert score.recall >= RECALL, f"{key}\n{format_report(report)}"
+
+
+def test_held_out_messages_do_not_regress(rules: Rules, holdout: list[Case]) -> None:
+    # Not the issue's target: these messages were never used to tune the rules, so they show
+    # how the rules do on new wording (recall 0.79, precision 1.00 when first measured; 0.81
+    # after fixing a bug in raw regexes that it revealed). The
+    # floor only catches a change that makes things clearly worse.
+    report = evaluate(rules, holdout)
+    assert report.overall.recall >= 0.75, format_report(report)
+    assert report.overall.precision >= 0.9, format_report(report)
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_category_fires_in_both_languages(
+    rules: Rules, corpus: list[Case], language: str
+) -> None:
+    for category in rules.categories:
+        examples = [c for c in corpus if c.language == language and category.key in c.categories]
+        fired = [c for c in examples if (m := rules.check(c.text)) and category.key in m.categories]
+        assert fired, (language, category.key)
+        assert any(
+            m.rule.language == language for c in fired if (m := rules.check(c.text)) is not None
+        ), f"no {language} phrase of {category.key} fired on its own"
+
+
+def test_report_lists_misses_and_false_alarms(rules: Rules) -> None:
+    cases = [
+        Case("I want to kill myself", "en", ("suicide_self_harm",)),
+        Case("purple elephants dancing", "en", ("suicide_self_harm",)),  # a miss
+        Case("I could kill for a coffee", "en", ()),
+        Case("he hit me", "en", ()),  # labelled wrongly on purpose: a false alarm
+        Case("i cant breathe", "en", ("nowhere_to_sleep",)),  # caught, as another category
+    ]
+    report = evaluate(rules, cases)
+    assert report.overall.true_positives == 2
+    assert report.overall.false_negatives == 1
+    assert report.overall.false_positives == 1
+    assert report.overall.true_negatives == 1
+    assert report.overall.recall == pytest.approx(2 / 3)
+    assert report.overall.precision == pytest.approx(2 / 3)
+    assert [c.text for c in report.misses] == ["purple elephants dancing"]
+    assert [c.text for c, _ in report.false_alarms] == ["he hit me"]
+    assert [c.text for c, _ in report.other_category] == ["i cant breathe"]
+    assert report.by_category["nowhere_to_sleep"].caught_as_other == 1
+    assert report.by_category["being_harmed"].fired_elsewhere == 1
+    text = format_report(report)
+    assert "MISSED" in text and "FALSE ALARM" in text and "recall 0.667" in text
+
+
+def test_corpus_format_and_its_errors() -> None:
+    from bot.safeguarding import SafeguardingError
+    from bot.safeguarding.evaluate import parse_corpus
+
+    cases = parse_corpus(
+        "en:\n  suicide_self_harm:\n    - plain\n    - text: both\n      also: [medical_emergency]\n"
+        "  none:\n    - quiet\n",
+        "c.yaml",
+    )
+    assert [(c.text, c.categories, c.line) for c in cases] == [
+        ("plain", ("suicide_self_harm",), 3),
+        ("both", ("suicide_self_harm", "medical_emergency"), 4),
+        ("quiet", (), 7),
+    ]
+    with pytest.raises(SafeguardingError, match=r"c.yaml:3:7: a message should be a text"):
+        parse_corpus("en:\n  none:\n    - [a, b]\n", "c.yaml")

@@ -1,0 +1,147 @@
+"""A broken safeguarding file is refused with `file:line:col: message` problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.safeguarding import SafeguardingError, load_rules, parse_rules
+
+GOOD = """\
+languages: [en, cy]
+categories:
+  test:
+    label:
+      en: Test
+      cy: Prawf
+    phrases:
+      en:
+        - want to die
+      cy:
+        - eisiau marw
+"""
+
+
+def problems(text: str) -> list[tuple[int, str]]:
+    with pytest.raises(SafeguardingError) as err:
+        parse_rules(text, "sg.yaml")
+    for problem in err.value.problems:
+        assert str(problem).startswith(f"sg.yaml:{problem.line}:{problem.col}: ")
+    return [(p.line, p.message) for p in err.value.problems]
+
+
+def one(text: str) -> tuple[int, str]:
+    found = problems(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_good_file_loads() -> None:
+    rules = parse_rules(GOOD, "sg.yaml")
+    assert rules.check("i want to die") is not None
+    assert rules.check("dw i eisiau marw") is not None
+    assert rules.first_line("test", "en") is None
+
+
+def test_yaml_syntax_error_is_located() -> None:
+    line, message = one(GOOD.replace("- want to die", "- want: to: die"))
+    assert line == 9 and "quotes" in message
+
+
+def test_unclosed_flow_list_hints_at_quotes() -> None:
+    line, message = one(GOOD.replace("- want to die", "- [really] want to die"))
+    assert line == 9 and "quotes" in message
+
+
+def test_tab_is_located() -> None:
+    line, message = one(GOOD.replace("        - want to die", "\t- want to die"))
+    assert line == 9 and "tab" in message
+
+
+def test_unknown_top_key_with_suggestion() -> None:
+    line, message = one(GOOD + "everday:\n  en: [x]\n")
+    assert line == 12 and "did you mean `everyday`" in message
+
+
+def test_unknown_category_key() -> None:
+    line, message = one(GOOD.replace("    phrases:", "    phrase:\n      en: [x]\n    phrases:"))
+    assert line == 7 and "did you mean `phrases`" in message
+
+
+def test_language_missing_from_phrases() -> None:
+    text = GOOD.replace("      cy:\n        - eisiau marw\n", "")
+    line, message = one(text)
+    assert line == 8 and "`cy:` too" in message
+
+
+def test_language_not_declared() -> None:
+    found = problems(GOOD.replace("      cy:\n        - eisiau", "      fr:\n        - eisiau"))
+    assert (10, "`fr` is not one of the file's `languages:` (en, cy) in `phrases:`") in found
+    assert (8, "`phrases:` needs phrases in `cy:` too") in found
+
+
+def test_bad_phrase_is_located() -> None:
+    line, message = one(GOOD.replace("- eisiau marw", "- (eisiau marw"))
+    assert line == 11 and "never closed" in message
+
+
+def test_unsafe_or_broken_regex() -> None:
+    nested = GOOD.replace("- eisiau marw", "- regex: '(a+)+b'")
+    line, message = one(nested)
+    assert line == 11 and "repeats a group that itself repeats" in message
+    line, message = one(GOOD.replace("- eisiau marw", "- regex: 'a(b'"))
+    assert line == 11 and "can't be read" in message
+    line, message = one(GOOD.replace("- eisiau marw", "- regex: 'x*'"))
+    assert line == 11 and "matches an empty message" in message
+
+
+def test_anchors_aliases_tags_duplicates() -> None:
+    assert "anchors" in one(GOOD.replace("label:", "label: &l"))[1]
+    text = GOOD.replace("- want to die", "- *alias")
+    assert any("aliases" in m or "quotes" in m for _, m in problems(text))
+    assert "tags" in one(GOOD.replace("- want to die", "- !!str want to die"))[1]
+    dup = GOOD.replace("      cy: Prawf\n", "      cy: Prawf\n      en: Again\n")
+    line, message = one(dup)
+    assert line == 7 and "written twice" in message and "line 5" in message
+
+
+def test_duplicate_phrase() -> None:
+    text = GOOD.replace("- want to die\n", "- want to die\n        - want to die\n")
+    line, message = one(text)
+    assert line == 10 and "already on line 9" in message
+
+
+def test_several_problems_all_reported_in_order() -> None:
+    text = GOOD.replace("- want to die", "- (want").replace("- eisiau marw", "- {nope}")
+    found = problems(text)
+    assert [line for line, _ in found] == [9, 11]
+    assert "must be put in quotes" in found[1][1]  # YAML read {nope} as a mapping
+
+
+def test_structure_problems() -> None:
+    assert "needs `categories:`" in one("languages: [en]\n")[1]
+    assert "empty" in one("")[1]
+    assert "one YAML document" in one(GOOD + "---\n" + GOOD)[1]
+    assert "list" in one(GOOD.replace("languages: [en, cy]", "languages: en"))[1]
+    assert problems(GOOD.replace("[en, cy]", "[en, Welsh]"))[0] == (
+        1,
+        "`Welsh` is not a language code like `en` or `cy`",
+    )
+    bad_spelling = GOOD + "spellings:\n  two words: x\n"
+    assert "one word" in one(bad_spelling)[1]
+    short_fuzzy = GOOD + "fuzzy: [die]\n"
+    assert "at least 6 letters" in one(short_fuzzy)[1]
+
+
+def test_load_rules_reads_files(tmp_path: Path) -> None:
+    good = tmp_path / "sg.yaml"
+    good.write_text(GOOD, encoding="utf-8")
+    assert load_rules(good).file == str(good)
+    with pytest.raises(SafeguardingError, match="can't read this file"):
+        load_rules(tmp_path / "missing.yaml")
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(GOOD.encode() + b"# caf\xe9\n")
+    with pytest.raises(SafeguardingError) as err:
+        load_rules(latin)
+    assert err.value.problems[0].line == 12 and "UTF-8" in err.value.problems[0].message

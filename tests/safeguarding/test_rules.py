@@ -1,0 +1,163 @@
+"""The shipped rules: idioms stay quiet, crises fire, every phrase works, the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safeguarding import Match, Rules
+
+EVERYDAY = [
+    "I could kill for a coffee",
+    "this form is killing me",
+    "my feet are killing me",
+    "dying to see my kids",
+    "I'm dead tired",
+    "I killed it at the interview",
+    "knock 'em dead",
+    "a killer headache",
+    "I'm dying for a fag",
+    "my phone's dead",
+    "my mum will kill me if I'm late",
+    "I beat him at pool",
+    "I cut myself shaving",
+    "the news hit me hard",
+    "I'm proud of myself",  # "off myself" must not match "of myself"
+    "I don't see the point of this form",
+    "can't go on holiday because of my licence",
+    "I'm sleeping at my mum's tonight",
+    "the homeless guy outside the shop was sound",
+    "was laughing so hard I couldn't breathe",
+    "dw i bron â marw eisiau paned",
+    "mae fy nhraed yn fy lladd i",
+    "wedi blino'n farw",
+    "mae fy ffôn wedi marw",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_everyday_phrases_do_not_fire(rules: Rules, text: str) -> None:
+    assert rules.check(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "language"),
+    [
+        ("I don't see the point anymore", "suicide_self_harm", "en"),
+        ("everyone would be better off without me", "suicide_self_harm", "en"),
+        ("he hit me again last night", "being_harmed", "en"),
+        ("I've got nowhere to stay tonight", "nowhere_to_sleep", "en"),
+        ("sleeping in the park tonight", "nowhere_to_sleep", "en"),
+        ("my chest is really hurting and I can't breathe", "medical_emergency", "en"),
+        ("I'm going to batter him", "harm_to_others", "en"),
+        ("I want to hurt someone", "harm_to_others", "en"),
+        ("he made me have sex when I didn't want to", "being_harmed", "en"),
+        ("dw i eisiau lladd fy hun", "suicide_self_harm", "cy"),
+        ("mae e'n fy nharo i", "being_harmed", "cy"),
+        ("dw i'n mynd i'w ladd e", "harm_to_others", "cy"),
+        ("does gen i unman i gysgu heno", "nowhere_to_sleep", "cy"),
+        ("dw i'n methu anadlu", "medical_emergency", "cy"),
+    ],
+)
+def test_crises_fire_with_their_category(
+    rules: Rules, text: str, category: str, language: str
+) -> None:
+    match = rules.check(text)
+    assert match is not None
+    assert match.category == category
+    assert match.language == language
+
+
+def test_negation_still_fires(rules: Rules) -> None:
+    # Decided on purpose: people play down what they feel; a missed crisis costs more.
+    for text in (
+        "I'm not going to kill myself",
+        "I'm not suicidal or anything",
+        "I would never hurt anyone",
+        "dw i ddim yn mynd i ladd fy hun",
+    ):
+        assert rules.check(text) is not None, text
+
+
+def test_an_idiom_does_not_hide_a_crisis_in_the_same_message(rules: Rules) -> None:
+    match = rules.check("I could kill for a coffee but honestly I want to kill myself")
+    assert match is not None and match.category == "suicide_self_harm"
+
+
+def test_phrases_do_not_run_across_sentences(rules: Rules) -> None:
+    assert rules.check("Do I want to watch a film? Die Hard is on") is None
+    assert rules.check("I want to... die") is not None  # "..." is a pause, not a full stop
+
+
+def test_several_categories_most_urgent_first(rules: Rules) -> None:
+    match = rules.check("I've taken all my tablets and I can't breathe")
+    assert match is not None
+    assert match.categories[0] == "medical_emergency"
+    assert "suicide_self_harm" in match.categories
+    assert match.category == match.categories[0]
+    assert match.rule == match.hits[0].rule
+
+
+def test_match_says_which_rule_fired_and_where(rules: Rules) -> None:
+    match = rules.check("kms")
+    assert isinstance(match, Match)
+    rule = match.rule
+    assert rule.category == "suicide_self_harm" and rule.language == "en"
+    assert rule.file.endswith("safeguarding.yaml") and rule.line > 0
+    assert rule.where == f"{rule.file}:{rule.line}"
+    assert rule.text in str(rule)
+
+
+def test_every_phrase_fires_on_its_own_example(rules: Rules) -> None:
+    # Catches a phrase made dead by an exception, a spelling, or the tidying of the text.
+    dead = []
+    for category in rules.categories:
+        for rule in category.rules:
+            if rule.kind != "phrase":
+                continue
+            match = rules.check(rule.example)
+            if match is None or category.key not in match.categories:
+                dead.append(f"{rule.where}: {rule.text!r} (example {rule.example!r})")
+    assert dead == []
+
+
+def test_exceptions_are_quiet_on_their_own_example(rules: Rules) -> None:
+    loud = []
+    for rule in rules.everyday:
+        if rules.check(rule.example) is not None:
+            loud.append(f"{rule.where}: {rule.example!r}")
+    for category in rules.categories:
+        for rule in category.exceptions:
+            match = rules.check(rule.example)
+            if match is not None and category.key in match.categories:
+                loud.append(f"{rule.where}: {rule.example!r}")
+    assert loud == []
+
+
+def test_labels_and_first_lines(rules: Rules) -> None:
+    keys = [c.key for c in rules.categories]
+    assert set(keys) == {
+        "suicide_self_harm",
+        "harm_to_others",
+        "being_harmed",
+        "nowhere_to_sleep",
+        "medical_emergency",
+    }
+    assert rules.languages == ("en", "cy")
+    for category in rules.categories:
+        assert set(category.label) == {"en", "cy"}
+        for language in ("en", "cy"):
+            assert rules.first_line(category.key, language), (category.key, language)
+    assert "0808 800 4444" in (rules.first_line("nowhere_to_sleep", "en") or "")
+    assert "0808 80 10 800" in (rules.first_line("being_harmed", "cy") or "")
+    with pytest.raises(KeyError):
+        rules.category("nope")
+
+
+def test_digest_identifies_the_rules_version(rules: Rules) -> None:
+    assert len(rules.digest) == 64
+    assert sum(1 for _ in rules.all_rules()) > 200
+
+
+def test_empty_and_symbol_only_messages(rules: Rules) -> None:
+    for text in ("", "   ", "!!!", "😭😭😭", "\n\n", "...", "\x00"):
+        assert rules.check(text) is None
