@@ -208,6 +208,32 @@ class OutboxMessage(SQLModel, table=True):
     buttons_open: bool = Field(default=False)
 
 
+class Flag(SQLModel, table=True):
+    """Something a case manager must see first: a message that may mean the person is at risk,
+    or their request for a call. Kept with the message that raised it."""
+
+    __tablename__ = "flag"
+    __table_args__ = (Index("ix_flag_open", "service_user_id", "resolved_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id")
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    # safeguarding | callback
+    kind: str = Field(max_length=20)
+    # For safeguarding: the most urgent category that matched, all of them, and the rule.
+    category: str | None = Field(default=None, max_length=40)
+    categories: list[str] = Field(default_factory=list, sa_type=JSONType)
+    rule: str | None = Field(default=None, max_length=300)
+    rules_digest: str | None = Field(default=None, max_length=64)
+    message: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    update_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _created()
+    callback_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by: int | None = Field(default=None, foreign_key="staff.id")
+    resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
 class AuditEvent(SQLModel, table=True):
     """Every staff view and export of a person's data."""
 

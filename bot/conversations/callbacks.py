@@ -7,6 +7,8 @@
   menu                    show the menu
   p:<tool>                start a tool afresh (script previews in the sandbox only)
   l:<lang>                use this language (en, cy)
+  c:<flag> / n:<flag>     yes / no to "would you like your probation officer to call you?"
+  c:new                   ask for a call (from /help)
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -48,6 +50,12 @@ class SetLanguage:
 
 
 @dataclass(frozen=True)
+class CallMe:
+    flag_id: int | None  # None: a new request, not an answer to a safeguarding offer
+    yes: bool
+
+
+@dataclass(frozen=True)
 class ResumeConversation:
     conversation_id: int
 
@@ -60,7 +68,14 @@ class AnswerButton:
 
 
 Callback = (
-    Consent | ShowMenu | StartTool | PreviewTool | SetLanguage | ResumeConversation | AnswerButton
+    Consent
+    | ShowMenu
+    | StartTool
+    | PreviewTool
+    | SetLanguage
+    | CallMe
+    | ResumeConversation
+    | AnswerButton
 )
 
 
@@ -82,6 +97,10 @@ def preview_tool(tool: str) -> str:
 
 def set_language(lang: str) -> str:
     return _checked(f"l:{lang}")
+
+
+def call_me(flag_id: int | None, yes: bool = True) -> str:
+    return _checked(f"{'c' if yes else 'n'}:{'new' if flag_id is None else flag_id}")
 
 
 def resume(conversation_id: int) -> str:
@@ -114,6 +133,11 @@ def parse(data: str) -> Callback | None:
         return PreviewTool(rest)
     if kind == "l" and rest in LANGS:
         return SetLanguage(rest)
+    if kind in ("c", "n"):
+        if rest == "new" and kind == "c":
+            return CallMe(None, True)
+        if (fid := _int(rest)) is not None:
+            return CallMe(fid, kind == "c")
     if kind == "r" and (cid := _int(rest)) is not None:
         return ResumeConversation(cid)
     if kind == "a":

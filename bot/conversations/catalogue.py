@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.conversations.safeguards import Safeguards
 from bot.engine import Registry, Script, ScriptProblem, load_dialogues, load_script_text
 from bot.engine.registry import script_paths
 from storage.conversations import publish_version, version_by_id
@@ -32,11 +33,12 @@ class Catalogue:
         self._current: dict[str, Script] = {}
         self._by_hash: dict[str, Script] = {}
         self.problems: list[ScriptProblem] = []
-        self.reload()
+        self.safeguards = Safeguards(directory)
+        self.reload(safeguards=False)
 
-    def reload(self) -> list[ScriptProblem]:
-        """Load dialogues/ again. A script that now fails to load keeps its last good version
-        serving; its problems are returned so the operator sees them."""
+    def reload(self, *, safeguards: bool = True) -> list[ScriptProblem]:
+        """Load dialogues/ again (scripts and safeguarding rules). A file that now fails to
+        load keeps its last good version serving; its problems are returned."""
         registry: Registry = load_dialogues(self.directory)
         on_disk = {path.stem for path in script_paths(self.directory)}
         # A refused file keeps its last good version; a deleted file takes its tool away.
@@ -47,6 +49,8 @@ class Catalogue:
         self.problems = list(registry.problems)
         for problem in self.problems:
             log.warning("dialogue refused: %s", problem)
+        if safeguards:
+            self.problems += self.safeguards.reload()
         return self.problems
 
     def tools(self) -> list[Script]:

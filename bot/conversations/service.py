@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.conversations import callbacks
 from bot.conversations.catalogue import Catalogue
-from bot.conversations.messages import Handled, Incoming, Kind, Outgoing
+from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.onboarding import Onboarding
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
@@ -22,6 +22,8 @@ from storage.conversations import (
     conversation_for,
 )
 from storage.db import Database
+from storage.flags import flag_for, raise_flag, request_callback
+from storage.models import Flag
 from storage.outbox import enqueue
 from storage.people import person_by_telegram_user
 from storage.types import utcnow
@@ -105,6 +107,70 @@ class ConversationService(Onboarding):
             0, Outgoing(t.incoming.chat_id, "", edit_message_id=pressed, clear_buttons=True)
         )
 
+    async def _safeguard(self, t: Turn) -> None:
+        inc = t.incoming
+        if inc.kind not in (Kind.TEXT, Kind.EDITED, Kind.MEDIA) or not inc.text:
+            return
+        safeguards = self.catalogue.safeguards
+        match = safeguards.check(inc.text)
+        if match is None:
+            return
+        first = safeguards.first_line(match.category, t.lang)
+        if first:
+            t.send_text(first)
+        t.send("crisis")
+        if t.person is None or t.person.id is None:
+            return  # someone without a link still gets the numbers; there is no one to tell
+        current = await self._current(t)
+        flag = await raise_flag(
+            t.session,
+            Flag(
+                service_user_id=t.person.id,
+                conversation_id=current.id if current else None,
+                kind="safeguarding",
+                category=match.category,
+                categories=list(match.categories),
+                rule=f"{match.rule.text} (line {match.rule.line})"[:300],
+                rules_digest=safeguards.rules.digest if safeguards.rules else None,
+                message=inc.text,
+                update_id=inc.update_id,
+                created_at=t.now,
+            ),
+        )
+        t.send(
+            "callback_offer",
+            buttons=(
+                (Button(say("callback_yes", t.lang), callbacks.call_me(flag.id)),),
+                (Button(say("callback_no", t.lang), callbacks.call_me(flag.id, yes=False)),),
+            ),
+        )
+
+    async def _call_me(self, t: Turn, data: callbacks.CallMe) -> None:
+        person_id = self._person_id(t)
+        pressed = say("callback_yes" if data.yes else "callback_no", t.lang)
+        if data.flag_id is None:
+            flag: Flag | None = await raise_flag(
+                t.session,
+                Flag(
+                    service_user_id=person_id,
+                    kind="callback",
+                    update_id=t.incoming.update_id,
+                    created_at=t.now,
+                ),
+            )
+            pressed = say("callback_ask", t.lang)
+        else:
+            flag = await flag_for(t.session, person_id, data.flag_id)
+        if flag is None:
+            t.toast = say("invalid_button", t.lang)
+            return
+        t.out.append(self._done_button_edit(t, pressed))
+        if data.yes:
+            await request_callback(t.session, flag, t.now)
+            t.send("callback_requested")
+        else:
+            t.send("callback_declined")
+
     async def _keep_failed(
         self, incoming: Incoming, raw: dict[str, Any] | None, exc: BaseException
     ) -> Handled:
@@ -129,6 +195,9 @@ class ConversationService(Onboarding):
         if inc.user_id is None:
             return
         t.person = await person_by_telegram_user(t.session, inc.user_id, lock=True)
+        # Before anything else, whatever else is going on: a message that may mean someone
+        # is at risk gets help first. Then it is handled as usual.
+        await self._safeguard(t)
         if self.preview and _asks_for_preview(inc):
             await self._preview_menu(t)
             return
@@ -162,7 +231,10 @@ class ConversationService(Onboarding):
         elif command == "menu":
             await self._menu(t)
         elif command == "help":
-            t.send("help")
+            t.send(
+                "help",
+                buttons=((Button(say("callback_ask", t.lang), callbacks.call_me(None)),),),
+            )
         elif command == "pause":
             await self._pause(t)
         elif command == "language":
@@ -184,6 +256,8 @@ class ConversationService(Onboarding):
                 await self._moved_on(t)
             else:
                 await self._resume(t, conv)
+        elif isinstance(data, callbacks.CallMe):
+            await self._call_me(t, data)
         elif isinstance(data, callbacks.SetLanguage):
             self._set_language(t, data.lang)
             await self._where_we_are(t, intro=False)

@@ -120,6 +120,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Skipped",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "OK, I'll use English from now on.",
+        "crisis": (
+            "Nobody watches this chat all the time, so please get help now if you need it:\n"
+            "• Samaritans: call 116 123, free, any time\n"
+            "• Shout: text SHOUT to 85258\n"
+            "• NHS 111, option 2, for your mental health\n"
+            "• In an emergency, call 999"
+        ),
+        "callback_offer": (
+            "Would you like your probation officer to call you? They will call when they can. "
+            "It may not be today."
+        ),
+        "callback_yes": "Yes, please call me",
+        "callback_no": "No, thanks",
+        "callback_ask": "Ask my probation officer to call me",
+        "callback_requested": (
+            "OK. I've asked your probation officer to call you. If you need help before then, "
+            "call Samaritans on 116 123, or 999 in an emergency."
+        ),
+        "callback_declined": "OK. If you change your mind, send /help.",
         "not_a_number": "Please type a number, like 3.",
         "out_of_range": "Please choose a number from {min} to {max}.",
         "not_a_date": "Sorry, I couldn't read that date. Try 3/4/2025 or 3 April, or tap Today.",
@@ -230,6 +249,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Wedi'i hepgor",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "Iawn, bydda i'n defnyddio Cymraeg o hyn ymlaen.",
+        "crisis": (
+            "Does neb yn gwylio'r sgwrs hon drwy'r amser, felly cysylltwch â rhywun nawr os oes "
+            "angen help arnoch chi:\n"
+            "• Y Samariaid: ffoniwch 116 123, am ddim, unrhyw bryd\n"
+            "• Shout: tecstiwch SHOUT i 85258\n"
+            "• GIG 111, opsiwn 2, ar gyfer eich iechyd meddwl\n"
+            "• Mewn argyfwng, ffoniwch 999"
+        ),
+        "callback_offer": (
+            "Hoffech chi i'ch swyddog prawf eich ffonio chi? Byddan nhw'n ffonio pan fyddan "
+            "nhw'n gallu. Efallai na fydd hynny heddiw."
+        ),
+        "callback_yes": "Iawn, ffoniwch fi",
+        "callback_no": "Dim diolch",
+        "callback_ask": "Gofyn i fy swyddog prawf fy ffonio i",
+        "callback_requested": (
+            "Iawn. Rydw i wedi gofyn i'ch swyddog prawf eich ffonio chi. Os oes angen help "
+            "arnoch chi cyn hynny, ffoniwch y Samariaid ar 116 123, neu 999 mewn argyfwng."
+        ),
+        "callback_declined": "Iawn. Os byddwch chi'n newid eich meddwl, anfonwch /help.",
         "not_a_number": "Teipiwch rif, fel 3.",
         "out_of_range": "Dewiswch rif o {min} i {max}.",
         "not_a_date": "Mae'n ddrwg gen i, allwn i ddim darllen y dyddiad yna. Rhowch gynnig ar 3/4/2025 neu 3 Ebrill, neu tapiwch Heddiw.",

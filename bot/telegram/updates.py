@@ -90,7 +90,8 @@ def to_incoming(update: Update, bot_id: int) -> Incoming:
             button_message_text=text,
         )
     if update.edited_message is not None:
-        return replace(base, kind=Kind.EDITED)
+        edited = update.edited_message
+        return replace(base, kind=Kind.EDITED, text=edited.text or edited.caption or "")
     message = update.message
     if message is None:
         return base
@@ -101,6 +102,12 @@ def to_incoming(update: Update, bot_id: int) -> Incoming:
         return replace(base, kind=Kind.TEXT, text=message.text)
     kind = media_kind(message)
     if kind:
-        return replace(base, kind=Kind.MEDIA, media_kind=kind, **_file_reference(message, kind))
+        return replace(
+            base,
+            kind=Kind.MEDIA,
+            media_kind=kind,
+            text=message.caption or "",
+            **_file_reference(message, kind),
+        )
     # Service messages (someone joined, a pinned message...) need no answer.
     return base

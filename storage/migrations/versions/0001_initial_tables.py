@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:13:35.048377
+Create Date: 2026-11-26 05:22:41.964777
 """
 
 from __future__ import annotations
@@ -199,9 +199,37 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_answer_conversation_id'), ['conversation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_answer_service_user_id'), ['service_user_id'], unique=False)
 
+    op.create_table('flag',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('service_user_id', sa.Integer(), nullable=False),
+    sa.Column('conversation_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('categories', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+    sa.Column('rules_digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.Column('update_id', sa.BigInteger(), nullable=True),
+    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('callback_requested_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', storage.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_by', sa.Integer(), nullable=True),
+    sa.Column('resolution', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['conversation_id'], ['conversation.id'], ),
+    sa.ForeignKeyConstraint(['resolved_by'], ['staff.id'], ),
+    sa.ForeignKeyConstraint(['service_user_id'], ['service_user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.create_index('ix_flag_open', ['service_user_id', 'resolved_at'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('flag', schema=None) as batch_op:
+        batch_op.drop_index('ix_flag_open')
+
+    op.drop_table('flag')
     with op.batch_alter_table('answer', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_answer_service_user_id'))
         batch_op.drop_index(batch_op.f('ix_answer_conversation_id'))
