@@ -676,3 +676,15 @@ def summary_line(reports: Sequence[Report]) -> str:
 def format_problem(problem: ScriptProblem) -> str:
     """``file:line:col: error: message`` (or ``warning:``)."""
     return f"{problem.file}:{problem.line}:{problem.col}: {problem.severity}: {problem.message}"
+
+
+def highest_grade(script: Script) -> tuple[float, str] | None:
+    """The hardest English message of a script to read (Flesch–Kincaid grade) and its step id,
+    for `make bench`; None when no message is long enough to grade."""
+    worst: tuple[float, str] | None = None
+    for step in script.steps:
+        english = step.text.get("en")
+        measured = readability.grade(english) if english else None
+        if measured is not None and (worst is None or measured.grade > worst[0]):
+            worst = (measured.grade, step.id)
+    return worst

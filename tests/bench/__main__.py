@@ -54,6 +54,21 @@ def bench_scripts(rounds: int) -> float:
     return median
 
 
+def bench_reading() -> None:
+    from bot.engine.checker import highest_grade
+
+    for script in engine.load_dialogues(DIALOGUES).scripts.values():
+        worst = highest_grade(script)
+        figure = f"{worst[0]:8.1f}    ({worst[1]})" if worst else "       -"
+        _row(f"highest reading grade, {script.id}", figure, "<= 6")
+
+
+def bench_safeguarding() -> None:
+    from tests.safeguarding.report import bench
+
+    bench()
+
+
 def bench_engine(rounds: int) -> float:
     script = engine.load_dialogues(DIALOGUES).scripts["good_day_bad_day"]
     start = engine.start(script)
@@ -157,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     scripts = bench_scripts(5 if args.quick else 50)
     step = bench_engine(500 if args.quick else 5000)
     _row("  ratio engine step / script load", f"{step / scripts:8.4f} x")
+    bench_reading()
+    bench_safeguarding()
     asyncio.run(bench_async(args.quick))
     return 0
 
