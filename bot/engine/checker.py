@@ -497,8 +497,10 @@ class _Analysis:
             for target in self.edges[source]:
                 if target not in self.index:
                     continue
+                new = target not in before
                 known = before.setdefault(target, set())
-                if not carried <= known:
+                # A step first reached with nothing answered yet must still be walked on.
+                if new or not carried <= known:
                     known |= carried
                     todo.append(target)
         return before

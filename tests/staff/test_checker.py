@@ -194,6 +194,30 @@ def test_conditions_on_earlier_answers_are_fine() -> None:
     assert lines(report) == []
 
 
+def test_conditions_after_opening_messages_see_earlier_answers() -> None:
+    # Regression: answers were not carried past statements that open a script.
+    report = check(
+        """
+        steps:
+          - id: hello
+            say: Hello.
+          - id: also
+            say: This is about you.
+          - id: first
+            ask: Which?
+            choices:
+              - label: Good
+              - label: Bad
+          - id: q
+            ask: What went well?
+            when: {answer: first, is: good}
+          - id: bye
+            say: Bye.
+        """
+    )
+    assert lines(report) == []
+
+
 def test_steps_nobody_can_reach_are_reported_once() -> None:
     report = check(
         """
