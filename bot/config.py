@@ -32,6 +32,8 @@ class Settings:
     bot_username: str | None = None
     invite_days: int = 14
     poll_timeout: int = 25
+    # Messages a second to Telegram overall; Telegram's own ceiling is about 30.
+    send_rate: float = 30.0
     # Script previews: anyone in the chat may try any script. Only against a local stand-in.
     preview: bool = False
 
@@ -101,5 +103,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         bot_username=env.get("TANDEM_BOT_USERNAME") or None,
         invite_days=_int(env, "TANDEM_INVITE_DAYS", 14),
         poll_timeout=_int(env, "TANDEM_POLL_TIMEOUT", 25),
+        send_rate=float(_int(env, "TANDEM_SEND_RATE", 30)),
         preview=(env.get("TANDEM_PREVIEW") or "").lower() in ("1", "true", "yes"),
     )

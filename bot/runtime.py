@@ -93,7 +93,7 @@ async def _serve(
             if db.dialect == "sqlite":
                 # The only sender on this database: claims left by a crash are void.
                 await outbox.release_claims(db)
-            sender = OutboxSender(db, bot)
+            sender = OutboxSender(db, bot, rate_per_second=settings.send_rate)
             service = ConversationService(
                 db, catalogue, on_queued=sender.wake, preview=settings.preview
             )

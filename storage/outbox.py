@@ -37,6 +37,34 @@ def _pending() -> Any:
     return and_(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
 
 
+def _due(now: datetime, limit: int) -> Any:
+    """The first unsent message of each chat that is due and not leased to a sender."""
+    inner = OutboxMessage.__table__.alias("inner")  # type: ignore[attr-defined]
+    head_id = (
+        select(func.min(inner.c.id))
+        .where(
+            inner.c.chat_id == OutboxMessage.chat_id,
+            inner.c.sent_at.is_(None),
+            inner.c.failed_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    return (
+        select(OutboxMessage)
+        .where(
+            _pending(),
+            col(OutboxMessage.id) == head_id,
+            col(OutboxMessage.not_before) <= now,
+            or_(
+                col(OutboxMessage.claimed_until).is_(None),
+                col(OutboxMessage.claimed_until) < now,
+            ),
+        )
+        .order_by(col(OutboxMessage.id))
+        .limit(limit)
+    )
+
+
 # Longer than one send can take (the Bot API client times out well before), short enough that a
 # chat whose sender died is picked up again soon by another process.
 LEASE = timedelta(seconds=20)
@@ -51,30 +79,7 @@ async def claim_due(
     order even with several senders; the next one becomes the head once this one is marked.
     The lease lets another process take over if this one dies mid-send.
     """
-    inner = OutboxMessage.__table__.alias("inner")  # type: ignore[attr-defined]
-    head_id = (
-        select(func.min(inner.c.id))
-        .where(
-            inner.c.chat_id == OutboxMessage.chat_id,
-            inner.c.sent_at.is_(None),
-            inner.c.failed_at.is_(None),
-        )
-        .scalar_subquery()
-    )
-    stmt = (
-        select(OutboxMessage)
-        .where(
-            _pending(),
-            col(OutboxMessage.id) == head_id,
-            col(OutboxMessage.not_before) <= now,
-            or_(
-                col(OutboxMessage.claimed_until).is_(None),
-                col(OutboxMessage.claimed_until) < now,
-            ),
-        )
-        .order_by(col(OutboxMessage.id))
-        .limit(limit)
-    )
+    stmt = _due(now, limit)
     async with db.transaction() as session:
         if db.dialect == "postgresql":
             stmt = stmt.with_for_update(skip_locked=True)
@@ -97,25 +102,35 @@ async def release_claims(db: Database) -> int:
         return int(result.rowcount)
 
 
+async def lock_due(
+    session: AsyncSession, *, now: datetime, limit: int = 100
+) -> list[OutboxMessage]:
+    """PostgreSQL: lock the first unsent message of each chat for the caller's transaction
+    (``FOR UPDATE SKIP LOCKED``). The caller sends them and records the results before it
+    commits; if the process dies, its connection drops and the locks go with it — no lease to
+    wait out."""
+    stmt = _due(now, limit).with_for_update(skip_locked=True)
+    return list((await session.exec(stmt)).all())
+
+
 async def mark_sent(
-    db: Database,
+    session: AsyncSession,
     row_id: int,
     *,
     now: datetime,
     message_id: int | None,
     buttons_open: bool = False,
 ) -> None:
-    async with db.transaction() as session:
-        await session.exec(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id)
-            .values(
-                sent_at=now,
-                claimed_until=None,
-                telegram_message_id=message_id,
-                buttons_open=buttons_open,
-            )
+    await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .values(
+            sent_at=now,
+            claimed_until=None,
+            telegram_message_id=message_id,
+            buttons_open=buttons_open,
         )
+    )
 
 
 async def open_buttons(db: Database, chat_id: int) -> list[int]:
@@ -129,48 +144,50 @@ async def open_buttons(db: Database, chat_id: int) -> list[int]:
         return [int(mid) for mid in (await session.exec(stmt)).all() if mid is not None]
 
 
-async def close_buttons(db: Database, chat_id: int, message_ids: list[int]) -> None:
+async def close_buttons(session: AsyncSession, chat_id: int, message_ids: list[int]) -> None:
     if not message_ids:
         return
-    async with db.transaction() as session:
-        await session.exec(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.chat_id) == chat_id,
-                col(OutboxMessage.telegram_message_id).in_(message_ids),
-            )
-            .values(buttons_open=False)
+    await session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.chat_id) == chat_id,
+            col(OutboxMessage.telegram_message_id).in_(message_ids),
         )
+        .values(buttons_open=False)
+    )
 
 
 async def mark_retry(
-    db: Database, row_id: int, *, not_before: datetime, error: str, count_attempt: bool = True
+    session: AsyncSession,
+    row_id: int,
+    *,
+    not_before: datetime,
+    error: str,
+    count_attempt: bool = True,
 ) -> None:
-    async with db.transaction() as session:
-        values: dict[str, Any] = {
-            "not_before": not_before,
-            "claimed_until": None,
-            "last_error": error[:300],
-        }
-        if count_attempt:
-            values["attempts"] = OutboxMessage.attempts + 1
-        await session.exec(
-            update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
-        )
+    values: dict[str, Any] = {
+        "not_before": not_before,
+        "claimed_until": None,
+        "last_error": error[:300],
+    }
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    await session.exec(
+        update(OutboxMessage).where(col(OutboxMessage.id) == row_id).values(**values)
+    )
 
 
-async def mark_failed(db: Database, row_id: int, *, now: datetime, error: str) -> None:
-    async with db.transaction() as session:
-        await session.exec(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id)
-            .values(
-                failed_at=now,
-                claimed_until=None,
-                attempts=OutboxMessage.attempts + 1,
-                last_error=error[:300],
-            )
+async def mark_failed(session: AsyncSession, row_id: int, *, now: datetime, error: str) -> None:
+    await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id)
+        .values(
+            failed_at=now,
+            claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=error[:300],
         )
+    )
 
 
 async def pending_count(db: Database) -> int:

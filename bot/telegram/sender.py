@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
-from telegram import Bot, Message
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.conversations.messages import Outgoing
@@ -31,6 +33,28 @@ log = logging.getLogger(__name__)
 DEFAULT_RATE = 30.0
 MAX_ATTEMPTS = 12
 IDLE_POLL = 1.0  # other processes' commits cannot wake us, so look again at least this often
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int | None
+    closes: tuple[int, ...]  # messages whose buttons are gone now
+    buttons_open: bool
+
+
+@dataclass(frozen=True)
+class Retry:
+    not_before: datetime
+    error: str
+    count_attempt: bool = True
+
+
+@dataclass(frozen=True)
+class Failed:
+    error: str
+
+
+Result = Sent | Retry | Failed
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -50,7 +74,8 @@ class OutboxSender:
         *,
         rate_per_second: float = DEFAULT_RATE,
         clock: Callable[[], datetime] = utcnow,
-        batch: int = 100,
+        # About a second of sending at the rate limit: what a crash can leave half done.
+        batch: int = 30,
     ) -> None:
         self.db = db
         self.bot = bot
@@ -87,84 +112,100 @@ class OutboxSender:
                     stopper.cancel()
 
     async def send_round(self) -> int:
-        """Send what is due now; returns how many rows were claimed."""
+        """Send what is due now; returns how many messages were taken."""
         now = self.clock()
         if self._paused_until and now < self._paused_until:
             return 0
+        if self.db.dialect == "postgresql":
+            return await self._locked_round(now)
         rows = await outbox.claim_due(self.db, now=now, limit=self.batch)
-        if rows:
-            await asyncio.gather(*(self._deliver(row) for row in rows))
+        await asyncio.gather(*(self._deliver(row) for row in rows))
         return len(rows)
 
     async def _deliver(self, row: OutboxMessage) -> None:
-        assert row.id is not None
+        result = await self._attempt(row)
+        # Recorded at once, each on its own: a crash re-sends as little as possible.
+        async with self.db.transaction() as session:
+            await self._record(session, row, result)
+
+    async def _locked_round(self, now: datetime) -> int:
+        # Row locks held while sending: a sender that dies releases them with its connection,
+        # so another copy of Tandem (or this one, restarted) carries on at once.
+        async with self.db.transaction() as session:
+            rows = await outbox.lock_due(session, now=now, limit=self.batch)
+            results = await asyncio.gather(*(self._attempt(row) for row in rows))
+            for row, result in zip(rows, results, strict=True):
+                await self._record(session, row, result)
+        return len(rows)
+
+    async def _attempt(self, row: OutboxMessage) -> Result:
         message = Outgoing.from_payload(row.chat_id, row.payload)
         try:
             async with self.limiter:
-                result = await self._call(message)
+                return await self._call(message)
         except RetryAfter as exc:
             until = self.clock() + timedelta(seconds=retry_seconds(exc))
             # Flood control applies to the whole bot: hold every send, not just this one.
             self._paused_until = until
-            await outbox.mark_retry(
-                self.db, row.id, not_before=until, error="RetryAfter", count_attempt=False
-            )
-            return
+            return Retry(until, "RetryAfter", count_attempt=False)
         except Forbidden as exc:
             # Blocked by the person or their account is gone: retrying cannot help.
-            await outbox.mark_failed(
-                self.db, row.id, now=self.clock(), error=f"Forbidden: {exc.message}"
-            )
-            return
+            return Failed(f"Forbidden: {exc.message}")
         except BadRequest as exc:
             if "not modified" in exc.message:
-                await outbox.mark_sent(
-                    self.db, row.id, now=self.clock(), message_id=message.edit_message_id
-                )
-            else:
-                log.warning("outbox message %s refused: %s", row.id, exc.message)
-                await outbox.mark_failed(
-                    self.db, row.id, now=self.clock(), error=f"BadRequest: {exc.message}"
-                )
-            return
+                return Sent(message.edit_message_id, closes=(), buttons_open=bool(message.buttons))
+            log.warning("outbox message %s refused: %s", row.id, exc.message)
+            return Failed(f"BadRequest: {exc.message}")
         except (TimedOut, NetworkError, OSError) as exc:
-            await self._retry_later(row, type(exc).__name__)
-            return
+            return self._later(row, type(exc).__name__)
         except Exception as exc:
             log.exception("outbox message %s could not be sent", row.id)
-            await self._retry_later(row, type(exc).__name__)
-            return
-        message_id = result.message_id if isinstance(result, Message) else message.edit_message_id
-        if message.edit_message_id is not None and not message.clear_buttons:
-            # An edit is sent without buttons, so the edited message has none left.
-            await outbox.close_buttons(self.db, row.chat_id, [message.edit_message_id])
-        await outbox.mark_sent(
-            self.db,
-            row.id,
-            now=self.clock(),
-            message_id=message_id,
-            buttons_open=bool(message.buttons),
-        )
+            return self._later(row, type(exc).__name__)
 
-    async def _retry_later(self, row: OutboxMessage, error: str) -> None:
-        assert row.id is not None
+    def _later(self, row: OutboxMessage, error: str) -> Result:
         if row.attempts + 1 >= MAX_ATTEMPTS:
-            await outbox.mark_failed(self.db, row.id, now=self.clock(), error=error)
-        else:
-            await outbox.mark_retry(
-                self.db, row.id, not_before=self.clock() + _backoff(row.attempts), error=error
-            )
+            return Failed(error)
+        return Retry(self.clock() + _backoff(row.attempts), error)
 
-    async def _call(self, message: Outgoing) -> Message | bool:
+    async def _record(self, session: AsyncSession, row: OutboxMessage, result: Result) -> None:
+        assert row.id is not None
+        now = self.clock()
+        if isinstance(result, Sent):
+            await outbox.close_buttons(session, row.chat_id, list(result.closes))
+            await outbox.mark_sent(
+                session,
+                row.id,
+                now=now,
+                message_id=result.message_id,
+                buttons_open=result.buttons_open,
+            )
+        elif isinstance(result, Retry):
+            await outbox.mark_retry(
+                session,
+                row.id,
+                not_before=result.not_before,
+                error=result.error,
+                count_attempt=result.count_attempt,
+            )
+        else:
+            await outbox.mark_failed(session, row.id, now=now, error=result.error)
+
+    async def _call(self, message: Outgoing) -> Sent:
         if message.clear_buttons:
-            await self._clear_buttons(message)
-            return True
+            return await self._clear_buttons(message)
         args = call_arguments(message)
         if message.edit_message_id is not None:
-            return await self.bot.edit_message_text(**args)
-        return await self.bot.send_message(**args)
+            await self.bot.edit_message_text(**args)
+            # The edit replaces the buttons too: the message keeps only those sent now.
+            return Sent(
+                message.edit_message_id,
+                closes=(message.edit_message_id,),
+                buttons_open=bool(message.buttons),
+            )
+        sent = await self.bot.send_message(**args)
+        return Sent(sent.message_id, closes=(), buttons_open=bool(message.buttons))
 
-    async def _clear_buttons(self, message: Outgoing) -> None:
+    async def _clear_buttons(self, message: Outgoing) -> Sent:
         stale = [
             mid
             for mid in await outbox.open_buttons(self.db, message.chat_id)
@@ -178,4 +219,4 @@ class OutboxSender:
             except BadRequest as exc:
                 # Already gone or already bare: either way there is nothing left to press.
                 log.info("buttons not cleared: %s", exc.message)
-        await outbox.close_buttons(self.db, message.chat_id, stale)
+        return Sent(None, closes=tuple(stale), buttons_open=False)

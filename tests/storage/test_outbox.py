@@ -11,6 +11,7 @@ import pytest
 from storage import outbox
 from storage.db import Database, migrate_async
 from storage.types import utcnow
+from tests.support.databases import fresh_postgres, postgres_base_url
 
 
 @pytest.fixture
@@ -36,7 +37,8 @@ async def test_one_head_per_chat_in_order(db: Database) -> None:
         assert len({r.chat_id for r in rows}) == len(rows), "two messages of one chat at once"
         for row in rows:
             seen.append(row.payload["text"])
-            await outbox.mark_sent(db, row.id, now=utcnow(), message_id=1)
+            async with db.transaction() as s:
+                await outbox.mark_sent(s, row.id, now=utcnow(), message_id=1)
     assert seen == ["a1", "b1", "a2", "a3"]
     assert await outbox.pending_count(db) == 0
 
@@ -55,11 +57,13 @@ async def test_retry_waits_and_failure_unblocks(db: Database) -> None:
     await _queue(db, 1, "x", "y")
     now = utcnow()
     [row] = await outbox.claim_due(db, now=now)
-    await outbox.mark_retry(db, row.id, not_before=now + timedelta(seconds=10), error="TimedOut")
+    async with db.transaction() as s:
+        await outbox.mark_retry(s, row.id, not_before=now + timedelta(seconds=10), error="TimedOut")
     assert await outbox.claim_due(db, now=now) == []
     [row] = await outbox.claim_due(db, now=now + timedelta(seconds=11))
     assert row.attempts == 1
-    await outbox.mark_failed(db, row.id, now=now, error="Forbidden")
+    async with db.transaction() as s:
+        await outbox.mark_failed(s, row.id, now=now, error="Forbidden")
     [nxt] = await outbox.claim_due(db, now=now + timedelta(seconds=11))
     assert nxt.payload["text"] == "y"
 
@@ -74,8 +78,35 @@ async def test_competing_senders_never_share_a_message(db: Database) -> None:
             rows = await outbox.claim_due(db, now=utcnow(), limit=7)
             for row in rows:
                 claimed.append(row.id)
-                await outbox.mark_sent(db, row.id, now=utcnow(), message_id=None)
+                async with db.transaction() as s:
+                    await outbox.mark_sent(s, row.id, now=utcnow(), message_id=None)
             await asyncio.sleep(0)
 
     await asyncio.gather(sender(), sender(), sender())
     assert len(claimed) == len(set(claimed)) == 40
+
+
+@pytest.mark.postgres
+async def test_locked_heads_are_skipped_by_other_senders_and_freed_by_a_dead_one() -> None:
+    # Row locks for the outbox are PostgreSQL's way (SQLite has one sender per database).
+    base = postgres_base_url()
+    if base is None:
+        pytest.skip("PostgreSQL tests need TANDEM_TEST_POSTGRES_URL (CI sets it)")
+    async with fresh_postgres(base) as url:
+        await migrate_async(url)
+        db = Database(url)
+        try:
+            await _queue(db, 1, "first", "second")
+            await _queue(db, 2, "other chat")
+            async with db.transaction() as holder:
+                held = await outbox.lock_due(holder, now=utcnow())
+                assert sorted(r.payload["text"] for r in held) == ["first", "other chat"]
+                async with db.transaction() as other:
+                    # Locked heads are skipped; "second" waits behind its chat's locked head.
+                    assert await outbox.lock_due(other, now=utcnow()) == []
+                await holder.rollback()  # the sender died: its transaction and locks are gone
+            async with db.transaction() as again:
+                taken = await outbox.lock_due(again, now=utcnow())
+            assert sorted(r.payload["text"] for r in taken) == ["first", "other chat"]
+        finally:
+            await db.dispose()
