@@ -74,7 +74,7 @@ async def test_reload_command_reaches_a_running_server(sandbox, tmp_path: Path) 
         )
         assert result.returncode == 1  # one script refused...
         assert "broken.yaml:" in result.stderr and "Traceback" not in result.stderr
-        assert "Reload requested: good_day_bad_day." in result.stdout  # ...the rest reloads
+        assert "Reload requested: " in result.stdout and "good_day_bad_day" in result.stdout
         for _ in range(60):
             script = t.running.catalogue.get("good_day_bad_day")
             if script is not None and "Picture a good day." in script.source:
