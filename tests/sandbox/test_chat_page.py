@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import telegram
@@ -18,43 +16,13 @@ from telegram import (
 )
 
 from bot.sandbox.server import SandboxServer
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.browser
-
-
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+from tests.support.browser import chromium_page
 
 
 @pytest.fixture
 async def page() -> AsyncIterator[object]:
-    _need_chromium()
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=LAUNCH_ARGS, headless=True
-        )
-        try:
-            context = await browser.new_context(viewport={"width": 420, "height": 800})
-            yield await context.new_page()
-        finally:
-            await browser.close()
+    async with chromium_page() as page:
+        yield page
 
 
 async def next_update(bot: telegram.Bot, offset: int) -> Update:
