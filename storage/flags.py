@@ -34,3 +34,8 @@ async def open_flags(session: AsyncSession, person_id: int) -> list[Flag]:
         .order_by(col(Flag.id))
     )
     return list((await session.exec(stmt)).all())
+
+
+async def callback_asked(session: AsyncSession, conversation_id: int) -> bool:
+    stmt = select(Flag.id).where(Flag.conversation_id == conversation_id, Flag.kind == "callback")
+    return (await session.exec(stmt)).first() is not None

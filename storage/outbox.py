@@ -194,10 +194,3 @@ async def pending_count(db: Database) -> int:
     async with db.transaction() as session:
         stmt = select(func.count()).select_from(OutboxMessage).where(_pending())
         return int((await session.exec(stmt)).one())
-
-
-async def next_due(db: Database) -> datetime | None:
-    """When the earliest waiting message may go, so the sender can sleep until then."""
-    async with db.transaction() as session:
-        stmt = select(func.min(OutboxMessage.not_before)).where(_pending())
-        return (await session.exec(stmt)).one()

@@ -15,7 +15,8 @@ from storage.conversations import (
     put_answer,
     start_conversation,
 )
-from storage.models import Conversation
+from storage.flags import callback_asked, raise_flag
+from storage.models import Conversation, Flag
 from storage.people import add_preview_person
 
 PROBLEM_TEXT = {
@@ -156,6 +157,7 @@ class Flows:
                 update_id=t.incoming.update_id,
                 now=t.now,
             )
+        await self._calls_asked_for(t, conv, script, outcome)
         conv.state = outcome.state.to_json()
         conv.step = outcome.state.step
         conv.updated_at = t.now
@@ -173,6 +175,29 @@ class Flows:
                 FINISHED[conv.sharing],
                 title=in_lang(script.title, t.lang),
                 buttons=((Button(say("menu_button", t.lang), callbacks.show_menu()),),),
+            )
+
+    async def _calls_asked_for(
+        self, t: Turn, conv: Conversation, script: engine.Script, outcome: engine.Outcome
+    ) -> None:
+        """A Yes to a question marked `asks_for_call` reaches the case manager at once, as a
+        flag of its own: asking for a call is not the same as sharing every answer."""
+        for answer in outcome.answers:
+            step = script.step(answer.step_id) if script.has_step(answer.step_id) else None
+            if step is None or not step.asks_for_call or answer.value is not True:
+                continue
+            if await callback_asked(t.session, conv.id or 0):
+                continue
+            await raise_flag(
+                t.session,
+                Flag(
+                    service_user_id=conv.service_user_id,
+                    conversation_id=conv.id,
+                    kind="callback",
+                    update_id=t.incoming.update_id,
+                    created_at=t.now,
+                    callback_requested_at=t.now,
+                ),
             )
 
     def _prompts(self, t: Turn, conv: Conversation, outcome: engine.Outcome) -> None:

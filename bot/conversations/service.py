@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -274,7 +274,3 @@ def _asks_for_preview(inc: Incoming) -> bool:
     return inc.kind is Kind.COMMAND and (
         inc.command == "preview" or (inc.command == "start" and inc.args == "preview")
     )
-
-
-def invite_expiry(now: datetime, days: int) -> datetime:
-    return now + timedelta(days=days)

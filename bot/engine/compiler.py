@@ -207,6 +207,7 @@ class _Compiler:
             when=self.whens[index],
             below=self.ids[index + 1] if index + 1 < len(self.ids) else END,
             short=as_text(short) if short is not None else None,
+            asks_for_call=bool(getattr(step, "asks_for_call", False)),
             check=check,
             wording=Wording.of(text),
         )

@@ -252,6 +252,11 @@ class _Question(_Step, _Asks):
         description="A few words naming this question (at most 30 characters), shown on the "
         "'Change an answer' buttons. Without it, the start of the question is used.",
     )
+    asks_for_call: bool = Field(
+        False,
+        description="`true` on a yes/no question: a Yes asks the probation officer to call, "
+        "at once, whether or not the person shares the rest of their answers.",
+    )
 
 
 class _ItemQuestion(_Asks):

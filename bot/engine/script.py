@@ -40,6 +40,7 @@ class Step:
     when: Condition | None = None  # passed over (to `below`) when this does not hold
     below: str = END  # the step written below this one (END for the last)
     short: Text | None = None
+    asks_for_call: bool = False  # a Yes here is a request for a call (the caller raises it)
     check: CheckAnswers | None = None
     wording: Wording | None = field(default=None, repr=False, compare=False)
 

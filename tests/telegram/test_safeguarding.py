@@ -89,3 +89,30 @@ async def test_asking_for_a_call_from_help(tandem: Harness) -> None:
     async with tandem.db.transaction() as session:
         [flag] = (await session.exec(select(Flag))).all()
     assert flag.kind == "callback" and flag.callback_requested_at is not None
+
+
+async def test_asking_for_a_call_in_the_check_in_reaches_staff_even_if_kept_private(
+    tandem: Harness,
+) -> None:
+    chat, person_id = await tandem.joined_chat("Ash")
+    await chat.click("Check-in between appointments")
+    await chat.wait_for(lambda m: "Very well" in m.labels)
+    await chat.click("Very well")
+    await chat.wait_for(lambda m: "What has helped" in m.text and m.buttons)
+    await chat.send("My routine")
+    question = await chat.wait_for(lambda m: "Done" in m.labels)
+    await chat.click("No, nothing right now", message_id=question.id)
+    await chat.wait_for(lambda m: m.id == question.id and any("✓" in label for label in m.labels))
+    await chat.click("Done", message_id=question.id)
+    await chat.wait_for(lambda m: "Yes, please" in m.labels)
+    await chat.click("Yes, please")
+    await chat.wait_for(lambda m: "good time to call" in m.text and m.buttons)
+    await chat.send("mornings")
+    await chat.wait_for("I have asked your probation officer to call you")
+    await chat.wait_for(lambda m: "Keep it to myself for now" in m.labels)
+    await chat.click("Keep it to myself for now")
+    await chat.wait_for("your probation officer won't see them")
+    async with tandem.db.transaction() as session:
+        [flag] = (await session.exec(select(Flag))).all()
+    assert flag.kind == "callback" and flag.callback_requested_at is not None
+    assert flag.service_user_id == person_id
