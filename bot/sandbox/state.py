@@ -656,8 +656,12 @@ class SandboxState:
                 "exactly the same as a current content and reply markup of the message"
             )
         self._remember_version(msg)
+        words_changed = new_text != msg.text or new_entities != msg.entities
         msg.text, msg.entities, msg.reply_markup = new_text, new_entities, markup
-        msg.edit_date = now_int()
+        if words_changed:
+            # Telegram apps mark a message "edited" when its words change, not when only its
+            # buttons are taken away.
+            msg.edit_date = now_int()
         chat.touch(msg)
         return msg
 
