@@ -12,6 +12,7 @@ adds one model here (with its tag in `ANSWER_KINDS`) and one module in ``kinds/`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -479,19 +480,27 @@ _ITEM_ANSWERS = {
 }
 
 
+def _question_tag(
+    value: dict[str, Any], by_answer: Mapping[str, str], choice: str, text: str
+) -> str | None:
+    """Which model a question is: its `answer:` kind, else choices or a plain typed answer.
+    Shared by steps and by the questions inside a list, which follow the same rule."""
+    answer = value.get("answer")
+    if answer is not None:
+        return by_answer.get(answer) if isinstance(answer, str) else None
+    if "choices" in value:
+        return choice
+    if "ask" in value:
+        return text
+    return None
+
+
 def _item_tag(value: Any) -> str | None:
     if isinstance(value, _Model):
         return next((t for t, m in ITEM_KINDS.items() if isinstance(value, m)), None)
     if not isinstance(value, dict):
         return None
-    answer = value.get("answer")
-    if answer is not None:
-        return _ITEM_ANSWERS.get(answer) if isinstance(answer, str) else None
-    if "choices" in value:
-        return "choice_item"
-    if "ask" in value:
-        return "text_item"
-    return None
+    return _question_tag(value, _ITEM_ANSWERS, "choice_item", "text_item")
 
 
 ItemQuestionModel = Annotated[
@@ -603,14 +612,7 @@ def _step_tag(value: Any) -> str | None:
         return "say_step"
     if "check_answers" in value:
         return "check_step"
-    answer = value.get("answer")
-    if answer is not None:
-        return ANSWER_KINDS.get(answer) if isinstance(answer, str) else None
-    if "choices" in value:
-        return "choice_question"
-    if "ask" in value:
-        return "text_question"
-    return None
+    return _question_tag(value, ANSWER_KINDS, "choice_question", "text_question")
 
 
 StepModel = Annotated[
