@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# GOV.UK Frontend's styles for the review app, from the npm registry (no Node.js needed).
+ASSETS := bot/review/static/govuk/VERSION
 
 .PHONY: demo run test test-fast bench lint typecheck check check-dialogues schema clean
 
@@ -14,23 +16,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+$(ASSETS): bot/review/assets.py | $(STAMP)
+	$(BIN)/python -m bot.review.assets
+	@touch $(ASSETS)
+
 ## Run Tandem on SQLite against the local Telegram sandbox (no token needed).
-demo: $(STAMP)
+demo: $(STAMP) $(ASSETS)
 	$(BIN)/tandem demo
 
 ## Run Tandem against the real Telegram: TELEGRAM_BOT_TOKEN=... make run
-run: $(STAMP)
+run: $(STAMP) $(ASSETS)
 	$(BIN)/tandem serve
 
 ## The whole test suite.
-test: $(STAMP)
+test: $(STAMP) $(ASSETS)
 	$(BIN)/python -m pytest
 
 ## Everything but the crash test and the browser tests.
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(ASSETS)
 	$(BIN)/python -m pytest -m "not slow and not browser"
 
-bench: $(STAMP)
+bench: $(STAMP) $(ASSETS)
 	$(BIN)/python -m tests.bench
 
 ## Check every script the way staff do (errors and warnings, file:line:col).

@@ -60,6 +60,26 @@ def _parser() -> argparse.ArgumentParser:
     invite.add_argument("person_id", type=int)
     invite.add_argument("--json", action="store_true")
 
+    staff = sub.add_parser("staff", help="staff accounts for the review app").add_subparsers(
+        dest="staff_command", required=True, parser_class=_Parser
+    )
+    staff_add = staff.add_parser(
+        "add",
+        help="add a member of staff; prints a one-time password, or reads one from stdin",
+    )
+    staff_add.add_argument("--email", required=True)
+    staff_add.add_argument("--name", required=True)
+    staff_add.add_argument("--role", required=True, choices=["case_manager", "senior", "admin"])
+    staff_add.add_argument(
+        "--org", default=None, help="organisation name (created if new; default: Tandem)"
+    )
+    staff_add.add_argument(
+        "--partner", action="store_true", help="a new --org is a partner organisation"
+    )
+    staff_add.add_argument(
+        "--password-stdin", action="store_true", help="read their password from stdin"
+    )
+
     export = sub.add_parser("export", help="everything stored about a person")
     export.add_argument("person_id", type=int)
     export.add_argument(
@@ -134,6 +154,49 @@ async def _people_invite(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         await db.dispose()
     _show_invitation(invitation, args.json, settings.invite_days)
+
+
+async def _staff_add(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.conversations.enrolment import DEFAULT_ORGANISATION
+    from bot.review.accounts import AccountError, add_staff, organisation_named
+    from storage.audit import record
+    from storage.db import Database, migrate_async
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            org = await organisation_named(
+                session,
+                args.org or DEFAULT_ORGANISATION,
+                kind="partner" if args.partner else "probation",
+            )
+            account = await add_staff(
+                session,
+                email=args.email,
+                name=args.name,
+                role=args.role,
+                organisation=org,
+                password=password,
+            )
+            record(
+                session,
+                actor=f"cli:{getpass.getuser()}",
+                action="staff_added",
+                person_id=None,
+                detail={"staff_id": account.staff.id, "role": args.role},
+            )
+    except AccountError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        await db.dispose()
+    print(f"Staff {account.staff.id} added: {account.staff.email} ({args.role}, {org.name}).")
+    if account.one_time_password:
+        print(f"One-time password: {account.one_time_password}")
+        print("Give it to them in person; they choose their own when they first sign in.")
 
 
 async def _export(settings: Settings, args: argparse.Namespace) -> None:
@@ -243,6 +306,8 @@ def _run(args: argparse.Namespace) -> int:
         asyncio.run(_people_add(settings, args))
     elif args.command == "people" and args.people_command == "invite":
         asyncio.run(_people_invite(settings, args))
+    elif args.command == "staff" and args.staff_command == "add":
+        asyncio.run(_staff_add(settings, args))
     elif args.command == "export":
         asyncio.run(_export(settings, args))
     elif args.command == "dialogues" and args.dialogues_command == "list":

@@ -23,6 +23,7 @@ from bot.conversations.reloading import watch_reload_requests
 from bot.conversations.service import ConversationService
 from bot.logs import quiet_logs
 from bot.review.app import create_app
+from bot.review.web import ReviewConfig
 from bot.telegram.client import COMMANDS, COMMANDS_CY, make_bot
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.polling import Poller
@@ -100,7 +101,15 @@ async def _serve(
             dispatcher = Dispatcher(service, bot)
             tasks.append(asyncio.create_task(sender.run(stop), name="outbox"))
 
-            app = create_app()
+            app = create_app(
+                ReviewConfig(
+                    db=db,
+                    catalogue=catalogue,
+                    bot_username=settings.bot_username or bot.username,
+                    invite_days=settings.invite_days,
+                    on_queued=sender.wake,
+                )
+            )
             if settings.webhook_url:
                 app.include_router(
                     webhook_router(settings.webhook_path, settings.webhook_secret, dispatcher, bot)

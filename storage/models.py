@@ -5,7 +5,7 @@ Sensitive columns (names, answers, raw updates) live only here and are never log
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Text, UniqueConstraint, text
@@ -38,8 +38,29 @@ class Staff(SQLModel, table=True):
     # case_manager | senior | admin
     role: str = Field(default="case_manager", max_length=20)
     password_hash: str | None = Field(default=None, max_length=255)
+    # A password given out by someone else (`tandem staff add`) is changed at first sign-in.
+    must_change_password: bool = Field(default=False)
+    # Wrong passwords in a row, and the lockout they led to.
+    failed_sign_ins: int = Field(default=0)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = Field(default=True)
     created_at: datetime = _created()
+
+
+class StaffSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its hash is kept here, so
+    a copy of the database signs no one in. Signing out deletes the row."""
+
+    __tablename__ = "staff_session"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    # The synchroniser token every form of this session carries.
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _created()
+    last_seen_at: datetime = _created()
+    expires_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ServiceUser(SQLModel, table=True):
@@ -93,7 +114,11 @@ class ScriptVersion(SQLModel, table=True):
 
 class Conversation(SQLModel, table=True):
     __tablename__ = "conversation"
-    __table_args__ = (Index("ix_conversation_person_status", "service_user_id", "status"),)
+    __table_args__ = (
+        Index("ix_conversation_person_status", "service_user_id", "status"),
+        # The latest shared conversation of each tool, for a person's page and the caseload.
+        Index("ix_conversation_person_tool", "service_user_id", "script_id", "shared_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     service_user_id: int = Field(foreign_key="service_user.id")
@@ -110,6 +135,15 @@ class Conversation(SQLModel, table=True):
     started_at: datetime = _created()
     updated_at: datetime = _created()
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Why these answers need a case manager's attention first (the script's `attention`
+    # rules that held when they were shared), e.g. ["Said they are struggling"].
+    attention: list[str] = Field(default_factory=list, sa_type=JSONType)
+    # The case manager's review.
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reviewed_by: int | None = Field(default=None, foreign_key="staff.id")
+    # Holds sensitive information (e.g. health, other people): shown behind a warning, left
+    # out of the printed brief.
+    sensitive: bool = Field(default=False)
 
 
 class Answer(SQLModel, table=True):
@@ -234,6 +268,79 @@ class Flag(SQLModel, table=True):
     resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
+class Note(SQLModel, table=True):
+    """A case manager's note on a person, or on one conversation of theirs."""
+
+    __tablename__ = "note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id", index=True)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _created()
+
+
+class PlanItem(SQLModel, table=True):
+    """One step of the plan made with the person: what, who, by when, and the answers it came
+    from. It is sent to the person to agree, change or talk about; their reply is kept here."""
+
+    __tablename__ = "plan_item"
+    __table_args__ = (Index("ix_plan_item_person", "service_user_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id")
+    what: str = Field(sa_column=Column(Text, nullable=False))
+    who: str = Field(default="", max_length=200)
+    by_when: date | None = Field(default=None)
+    # Where it came from, copied when the item was made so the link survives later changes:
+    # [{"answer_id", "conversation_id", "tool", "question", "display"}].
+    sources: list[dict[str, Any]] = Field(default_factory=list, sa_type=JSONType)
+    # open | done | dropped — the staff side; the person's side is `response`.
+    status: str = Field(default="open", max_length=20)
+    # Bumped on every edit: buttons of an older wording are refused.
+    revision: int = Field(default=1)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_revision: int | None = Field(default=None)
+    # agree | change | talk, in the person's own press; `response_text` holds their words.
+    response: str | None = Field(default=None, max_length=20)
+    response_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set after "I'd change something": the person's next message is their words for it.
+    awaiting_words_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_by: int = Field(foreign_key="staff.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class Appointment(SQLModel, table=True):
+    """A supervision appointment with the person."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (Index("ix_appointment_person_at", "service_user_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    # in_person | phone | video
+    kind: str = Field(default="in_person", max_length=20)
+    # The office or the number to be rung on, as the person should read it.
+    place: str = Field(default="", max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _created()
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PersonSeen(SQLModel, table=True):
+    """When a member of staff last opened a person's page: "new since I last looked"."""
+
+    __tablename__ = "person_seen"
+
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id", primary_key=True)
+    seen_at: datetime = _created()
+
+
 class AuditEvent(SQLModel, table=True):
     """Every staff view and export of a person's data."""
 
@@ -242,7 +349,7 @@ class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _created()
     # "staff:<id>" or "cli:<os user>"
-    actor: str = Field(max_length=120)
+    actor: str = Field(max_length=120, index=True)
     action: str = Field(max_length=60)
     service_user_id: int | None = Field(default=None, foreign_key="service_user.id", index=True)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType)
