@@ -9,12 +9,14 @@ import signal
 from dataclasses import replace
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.conversations.enrolment import Invitation, enrol, reissue_invite
+from bot.review.auth import hash_password
 from bot.runtime import Running, serve
 from storage.db import Database, migrate_async
-from storage.models import ServiceUser
+from storage.models import ServiceUser, Staff
 from storage.people import ensure_organisation, ensure_staff
 
 DEMO_TOKEN = "7000000001:tandem-demo-sandbox-token"  # noqa: S105 - only the local sandbox accepts it
@@ -24,6 +26,25 @@ DEMO_PERSON = "Alex Demo"
 DEMO_CRN = "X000001"
 # The sandbox user the demo chat page plays; fixed so a second `make demo` finds Alex again.
 DEMO_TELEGRAM_USER = 1001
+# The review app's demo sign-ins (printed in the banner). Only ever on this demo database.
+DEMO_PASSWORD = "demo-only-password"  # noqa: S105
+DEMO_STAFF = (
+    ("sam.case-manager@demo.invalid", "Sam Patel", "case_manager"),
+    ("jo.senior@demo.invalid", "Jo Williams", "senior"),
+    ("admin@demo.invalid", "Ash Admin", "admin"),
+)
+
+
+async def _demo_staff(session: AsyncSession, organisation_id: int) -> Staff:
+    """The demo's staff accounts, with the printed password; returns the case manager."""
+    accounts = []
+    for email, name, role in DEMO_STAFF:
+        staff = await ensure_staff(session, organisation_id, email, name, role)
+        if staff.password_hash is None:
+            staff.password_hash = hash_password(DEMO_PASSWORD)
+            session.add(staff)
+        accounts.append(staff)
+    return accounts[0]
 
 
 async def _seed(db: Database, settings: Settings) -> tuple[int, Invitation | None]:
@@ -31,7 +52,7 @@ async def _seed(db: Database, settings: Settings) -> tuple[int, Invitation | Non
     async with db.transaction() as session:
         org = await ensure_organisation(session, DEMO_ORG)
         assert org.id is not None
-        staff = await ensure_staff(session, org.id, "sam.case-manager@demo.invalid", "Sam Patel")
+        staff = await _demo_staff(session, org.id)
         person = (
             await session.exec(select(ServiceUser).where(ServiceUser.crn == DEMO_CRN))
         ).first()
@@ -59,12 +80,17 @@ def _banner(
     if invitation is not None:
         chat += f"&start={invitation.code}"
     web = f"http://{running.settings.http_host}:{running.http_port}/"
+    logins = "\n".join(
+        f"      {email:<34} ({role.replace('_', ' ')})" for email, _name, role in DEMO_STAFF
+    )
     lines = [
         "",
         "Tandem demo is running (SQLite at var/tandem.db, local Telegram sandbox).",
         "",
         f"  Chat as a person on probation:  {chat}",
-        f"  Web app:                        {web}",
+        f"  Case managers' review app:      {web}",
+        f"    sign in with password {DEMO_PASSWORD!r} as one of:",
+        logins,
         f"  Try any script (staff preview): {sandbox_url}/chat?name=Tester&start=preview",
         f"  Sandbox overview:               {sandbox_url}/",
         "",

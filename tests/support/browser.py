@@ -48,3 +48,30 @@ async def chromium_page(width: int = 420, height: int = 820) -> AsyncIterator[An
             yield await context.new_page()
         finally:
             await browser.close()
+
+
+# WCAG 2.2 AA, the standard UK public-sector sites are held to.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+async def axe_problems(page: Any) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now, one line each."""
+    from axe_playwright_python.async_playwright import Axe
+
+    results = await Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    found = []
+    for violation in results.response["violations"]:
+        if violation.get("impact") in ("serious", "critical"):
+            targets = [str(node.get("target")) for node in violation.get("nodes", [])][:3]
+            found.append(
+                f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}"
+            )
+    return found
+
+
+async def assert_accessible(page: Any) -> None:
+    problems = await axe_problems(page)
+    assert not problems, f"{page.url}:\n" + "\n".join(problems)

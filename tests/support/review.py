@@ -195,3 +195,30 @@ async def review_app(db_url: str) -> AsyncIterator[ReviewHarness]:
         yield ReviewHarness(db, ReviewConfig(db=db, catalogue=catalogue(), clock=clock), clock)
     finally:
         await db.dispose()
+
+
+@asynccontextmanager
+async def served(config: ReviewConfig) -> AsyncIterator[str]:
+    """The review app on a real port (for the browser), on this event loop."""
+    import asyncio
+
+    import uvicorn
+
+    from tests.support.tandem import free_port
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            await task
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=10)
