@@ -26,6 +26,7 @@ from bot.review.app import create_app
 from bot.review.web import ReviewConfig
 from bot.telegram.client import COMMANDS, COMMANDS_CY, make_bot
 from bot.telegram.dispatch import Dispatcher
+from bot.telegram.media import media_fetcher
 from bot.telegram.polling import Poller
 from bot.telegram.sender import OutboxSender
 from bot.telegram.updates import ALLOWED_UPDATES
@@ -108,6 +109,8 @@ async def _serve(
                     bot_username=settings.bot_username or bot.username,
                     invite_days=settings.invite_days,
                     on_queued=sender.wake,
+                    fetch_media=media_fetcher(bot),
+                    public_paths=(settings.webhook_path,) if settings.webhook_url else (),
                 )
             )
             if settings.webhook_url:

@@ -9,6 +9,7 @@
   l:<lang>                use this language (en, cy)
   c:<flag> / n:<flag>     yes / no to "would you like your probation officer to call you?"
   c:new                   ask for a call (from /help)
+  pl:<item>:<revision>:<a|c|t>   agree / change / talk next time, on one plan item
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -22,6 +23,8 @@ MAX_BYTES = 64
 LANGS = ("en", "cy")
 _TOOL = re.compile(r"^[a-z0-9_]{1,40}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
+# ASCII digits only (str.isdigit would let "²" through to int()), no leading zeros.
+_PLAN = re.compile(r"([1-9][0-9]{0,17}):([1-9][0-9]{0,8}):([act])")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,13 @@ class AnswerButton:
     token: str
 
 
+@dataclass(frozen=True)
+class PlanReply:
+    item_id: int
+    revision: int
+    choice: str  # a(gree) | c(hange) | t(alk about it next time)
+
+
 Callback = (
     Consent
     | ShowMenu
@@ -76,6 +86,7 @@ Callback = (
     | CallMe
     | ResumeConversation
     | AnswerButton
+    | PlanReply
 )
 
 
@@ -111,6 +122,15 @@ def answer(conversation_id: int, turn: int, token: str) -> str:
     return _checked(f"a:{conversation_id}:{turn}:{token}")
 
 
+PLAN_CHOICES = ("a", "c", "t")
+
+
+def plan_reply(item_id: int, revision: int, choice: str) -> str:
+    if choice not in PLAN_CHOICES:
+        raise ValueError(f"not a plan reply: {choice!r}")
+    return _checked(f"pl:{item_id}:{revision}:{choice}")
+
+
 def _checked(data: str) -> str:
     if len(data.encode()) > MAX_BYTES:
         raise ValueError("button data over Telegram's 64-byte limit")
@@ -118,7 +138,8 @@ def _checked(data: str) -> str:
 
 
 def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    # isascii: str.isdigit also accepts digits like "²" that int() refuses.
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def parse(data: str) -> Callback | None:
@@ -146,4 +167,6 @@ def parse(data: str) -> Callback | None:
             cid, turn, token = _int(parts[0]), _int(parts[1]), parts[2]
             if cid is not None and turn is not None and _TOKEN.match(token):
                 return AnswerButton(cid, turn, token)
+    if kind == "pl" and (plan := _PLAN.fullmatch(rest)):
+        return PlanReply(int(plan.group(1)), int(plan.group(2)), plan.group(3))
     return None

@@ -165,6 +165,9 @@ class Flows:
         if shared is not None:
             conv.sharing = "shared" if shared else "private"
             conv.shared_at = t.now if shared else None
+            # Staff see the answers only as shared, so only then do the script's `attention`
+            # rules put this person first on the caseload (in English: staff's words).
+            conv.attention = script.attention_reasons(outcome.state.answers) if shared else []
         if outcome.finished:
             conv.status = "finished"
             conv.finished_at = t.now

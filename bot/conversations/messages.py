@@ -66,6 +66,9 @@ class Outgoing:
     # Not a message: take the buttons off earlier messages in this chat (all but
     # ``edit_message_id``), so only the newest question has buttons to press.
     clear_buttons: bool = False
+    # These buttons stay pressable when newer messages come (the sweep above leaves them):
+    # they check their own freshness, e.g. a plan item's buttons carry its revision.
+    keep_buttons: bool = False
 
     def to_payload(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"text": self.text}
@@ -75,6 +78,8 @@ class Outgoing:
             payload["edit_message_id"] = self.edit_message_id
         if self.clear_buttons:
             payload["clear_buttons"] = True
+        if self.keep_buttons:
+            payload["keep_buttons"] = True
         return payload
 
     @classmethod
@@ -89,6 +94,7 @@ class Outgoing:
             buttons=rows,
             edit_message_id=payload.get("edit_message_id"),
             clear_buttons=bool(payload.get("clear_buttons")),
+            keep_buttons=bool(payload.get("keep_buttons")),
         )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.conversations import callbacks
+from bot.conversations import callbacks, plans
 from bot.conversations.catalogue import Catalogue
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.onboarding import Onboarding
@@ -215,6 +215,10 @@ class ConversationService(Onboarding):
         if t.person.consented_at is None:
             await self._before_consent(t)
             return
+        # Words the person was just asked for about a step of their plan ("I'd change
+        # something") come before anything else; every other message ends that wait.
+        if await plans.waiting_for_words(t):
+            return
         if inc.kind is Kind.EDITED:
             t.send("edited")
         elif inc.kind is Kind.COMMAND:
@@ -258,6 +262,8 @@ class ConversationService(Onboarding):
                 await self._resume(t, conv)
         elif isinstance(data, callbacks.CallMe):
             await self._call_me(t, data)
+        elif isinstance(data, callbacks.PlanReply):
+            await plans.pressed(t, data)
         elif isinstance(data, callbacks.SetLanguage):
             self._set_language(t, data.lang)
             await self._where_we_are(t, intro=False)

@@ -148,6 +148,33 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_chosen": "Tick at least one, then tap Done.",
         "no_back": "This is the first question, so there's nothing to go back to.",
         "nothing_to_go_back_to": "You're not in the middle of anything, so there's nothing to go back to.",
+        # The plan made with the case manager (bot/conversations/plans.py).
+        "plan_intro": (
+            "Here is the plan you made with {name}. I'll send it one step at a time.\n\n"
+            "For each step, tell me if you agree, if you'd change something, or if you'd like "
+            "to talk about it next time."
+        ),
+        "plan_who": "Who: {who}",
+        "plan_by": "By: {date}",
+        "plan_agree": "Yes, I agree",
+        "plan_change": "I'd change something",
+        "plan_talk": "Let's talk about it next time",
+        "plan_talk_instead": "Talk about it next time instead",
+        "plan_agreed": "Thank you. Your probation officer will see that you agree.",
+        "plan_talk_later": "OK. You can talk about it at your next appointment.",
+        "plan_ask_words": "What would you change? Type it in your own words.",
+        "plan_words_kept": (
+            "Thank you. Your probation officer will read this before your next appointment."
+        ),
+        "plan_type_words": "Please type it in words, or press “{skip}” above.",
+        "plan_changed": "This step of your plan has changed. The new one is further down.",
+        "plan_changed_coming": (
+            "Your probation officer has changed this step of your plan. "
+            "They will send you the new one."
+        ),
+        "plan_dropped": "This step is not in your plan any more, so there is nothing to do.",
+        "plan_old_mark": "This step has changed.",
+        "plan_dropped_mark": "This step is not in your plan any more.",
     },
     "cy": {
         "unknown": (
@@ -278,6 +305,35 @@ TEXTS: dict[str, dict[str, str]] = {
         "nothing_chosen": "Ticiwch o leiaf un, yna tapiwch Gorffen.",
         "no_back": "Dyma'r cwestiwn cyntaf, felly does dim byd i fynd yn ôl ato.",
         "nothing_to_go_back_to": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i fynd yn ôl ato.",
+        "plan_intro": (
+            "Dyma'r cynllun a wnaethoch chi gyda {name}. Bydda i'n ei anfon un cam ar y "
+            "tro.\n\n"
+            "Ar gyfer pob cam, dywedwch wrtha i os ydych chi'n cytuno, os hoffech chi newid "
+            "rhywbeth, neu os hoffech chi siarad amdano y tro nesaf."
+        ),
+        "plan_who": "Pwy: {who}",
+        "plan_by": "Erbyn: {date}",
+        "plan_agree": "Ydw, rydw i'n cytuno",
+        "plan_change": "Hoffwn i newid rhywbeth",
+        "plan_talk": "Gadewch i ni siarad amdano y tro nesaf",
+        "plan_talk_instead": "Siarad amdano y tro nesaf yn lle hynny",
+        "plan_agreed": "Diolch. Bydd eich swyddog prawf yn gweld eich bod chi'n cytuno.",
+        "plan_talk_later": "Iawn. Gallwch chi siarad amdano yn eich apwyntiad nesaf.",
+        "plan_ask_words": "Beth fyddech chi'n ei newid? Teipiwch e yn eich geiriau eich hun.",
+        "plan_words_kept": (
+            "Diolch. Bydd eich swyddog prawf yn darllen hyn cyn eich apwyntiad nesaf."
+        ),
+        "plan_type_words": "Teipiwch e mewn geiriau, neu pwyswch “{skip}” uchod.",
+        "plan_changed": "Mae'r cam hwn yn eich cynllun wedi newid. Mae'r un newydd yn is i lawr.",
+        "plan_changed_coming": (
+            "Mae eich swyddog prawf wedi newid y cam hwn yn eich cynllun. "
+            "Byddan nhw'n anfon yr un newydd atoch chi."
+        ),
+        "plan_dropped": (
+            "Dydy'r cam hwn ddim yn rhan o'ch cynllun mwyach, felly does dim byd i'w wneud."
+        ),
+        "plan_old_mark": "Mae'r cam hwn wedi newid.",
+        "plan_dropped_mark": "Dydy'r cam hwn ddim yn rhan o'ch cynllun mwyach.",
     },
 }
 

@@ -29,13 +29,14 @@ from .model import (
 )
 from .registry import Registry, load_dialogues, load_script, load_script_text
 from .runner import Outcome, start, step
-from .script import CheckAnswers, Script, Step, SummarySection
+from .script import AttentionRule, CheckAnswers, Script, Step, SummarySection
 from .state import ConversationState, with_language
 from .texts import Text
 
 __all__ = [
     "END",
     "AnswerValue",
+    "AttentionRule",
     "Back",
     "Button",
     "ButtonInput",

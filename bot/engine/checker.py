@@ -69,6 +69,9 @@ _STAFF_WORDS = tuple(
 _PLACEHOLDER = re.compile(r"\{\s*([a-z][a-z0-9_]*)(?:\s+or\s+([^{}]*?))?\s*\}")
 
 _TRUE = frozenset({"true", "yes", "on", "1"})
+# Script fields whose texts are not the script's own person-facing words (steps are walked
+# one by one; attention reasons are staff's words).
+_NOT_SCRIPT_TEXTS = frozenset({"steps", "summary", "flow", "warnings", "attention"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,9 +511,10 @@ class _Analysis:
     # ---- texts ------------------------------------------------------------------------------
 
     def _script_texts(self) -> Iterator[tuple[Path, Text]]:
-        """Every person-facing text of the script, each with where to look for it."""
+        """Every person-facing text of the script, each with where to look for it. (The
+        `attention` reasons are staff's words: English, Welsh optional, no reading grade.)"""
         for field in dataclasses.fields(self.script):
-            if field.name in ("steps", "summary", "flow", "warnings") or field.name.startswith("_"):
+            if field.name in _NOT_SCRIPT_TEXTS or field.name.startswith("_"):
                 continue
             for text in _texts_in(getattr(self.script, field.name, None)):
                 yield (), text

@@ -3,7 +3,7 @@
 The schema has checked each block's shape; here we check how the blocks fit together, each
 problem with its place in the file: step ids, jumps and branches, conditions and the answers
 they test, answers shown inside texts, loops without a question, languages, button labels,
-the check-your-answers step, the summary.
+the check-your-answers step, the summary, the `attention` rules.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from .schema import (
 from .schema import AnyOf as AnyOfModel
 from .schema import Condition as ConditionModel
 from .schema import NotOf as NotOfModel
-from .script import CheckAnswers, Script, Step, SummarySection
+from .script import AttentionRule, CheckAnswers, Script, Step, SummarySection
 from .system import SHARE_QUESTION
 from .texts import BUTTON_LABEL_LIMIT, Text, telegram_length
 from .validation import validate
@@ -61,6 +61,7 @@ END_WORD = "end"
 TITLE_ADVICE_LENGTH = 40
 LABEL_ADVICE_LENGTH = 30  # longer button labels are cut off on many phones
 TICK_ROOM = 2  # "✓ " in front of a ticked label
+REASON_ADVICE_LENGTH = 60  # an attention reason is a tag on the caseload: a few words
 
 _TESTS = ("is", "one_of", "less_than", "more_than", "answered", "skipped")
 
@@ -161,6 +162,7 @@ class _Compiler:
             self.check_reachable(routes)
             self.check_check_reached(routes)
         self.check_summary()
+        attention = self.attention()
         if self.failed:
             raise ScriptError(self.problems)
         steps = tuple(
@@ -184,6 +186,7 @@ class _Compiler:
             flow=Flow(self.ids, routes),
             _by_id={step.id: step for step in steps},
             share_always=self.model.share == "always",
+            attention=attention,
         )
 
     def _step(self, index: int, step: StepModel, routes: Mapping[str, list[Route]]) -> Step:
@@ -349,6 +352,29 @@ class _Compiler:
         if op == "less_than":
             return AnswerLessThan(target, value, measure, label)
         return AnswerMoreThan(target, value, measure, label)
+
+    def attention(self) -> tuple[AttentionRule, ...]:
+        """`attention:` rules. Their conditions test the answers as shared, at the end, so
+        any question of the script may be tested; their words are for staff, in English."""
+        rules: list[AttentionRule] = []
+        for index, rule in enumerate(self.model.attention):
+            path: Path = ("attention", index)
+            when = self.condition(rule.when, (*path, "when"), None)
+            reason = as_text(rule.say)
+            english = reason.get("en")
+            if english is None:
+                self.error(
+                    (*path, "say"),
+                    "staff read this on the caseload in English: add an `en:` line",
+                )
+            elif len(english) > REASON_ADVICE_LENGTH:
+                self.warn(
+                    (*path, "say"),
+                    f"this reason has {len(english)} characters; it is shown as a tag on the "
+                    f"caseload, so keep it to {REASON_ADVICE_LENGTH} (a few words)",
+                )
+            rules.append(AttentionRule(when, reason))
+        return tuple(rules)
 
     # ---- checks ---------------------------------------------------------------------------
 

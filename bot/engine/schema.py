@@ -644,6 +644,20 @@ class SummarySection(_Model):
     )
 
 
+class AttentionRule(_Model):
+    """A reason the case manager should read these answers first, and when it holds."""
+
+    when: Condition = Field(
+        description="When the shared answers meet this condition, the person is shown as "
+        "needing attention on the caseload, like `{answer: feeling, one_of: [not_great, "
+        "struggling]}`."
+    )
+    say: Text = Field(
+        description="What the case manager reads on the caseload, in a few words (English; "
+        "`cy:` is optional), like 'Said they are struggling'. People on probation never see it."
+    )
+
+
 def _english() -> list[Lang]:
     return ["en"]
 
@@ -677,6 +691,11 @@ class ScriptModel(_Model):
         default_factory=list,
         description="How the answers are laid out for the case manager, under headings.",
     )
+    attention: list[AttentionRule] = Field(
+        default_factory=list,
+        description="Answers that need the case manager's attention first: when a shared "
+        "conversation meets a rule's `when`, its `say` is shown on the caseload.",
+    )
 
 
 _REBUILD: tuple[type[BaseModel], ...] = (
@@ -685,6 +704,7 @@ _REBUILD: tuple[type[BaseModel], ...] = (
     NotOf,
     Branch,
     *STEP_KINDS.values(),
+    AttentionRule,
     ScriptModel,
 )
 for _model in _REBUILD:

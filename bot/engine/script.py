@@ -95,6 +95,15 @@ class SummarySection:
     steps: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class AttentionRule:
+    """`attention:` — when shared answers meet `when`, the case manager reads `reason` first.
+    Staff-facing words: English always, Welsh when the script writes it."""
+
+    when: Condition
+    reason: Text
+
+
 @dataclass(frozen=True, eq=False)
 class Script:
     id: str
@@ -111,6 +120,7 @@ class Script:
     flow: Flow = field(repr=False)
     _by_id: Mapping[str, Step] = field(repr=False)
     share_always: bool = False  # `share: always`: the script tells people answers are shared
+    attention: tuple[AttentionRule, ...] = ()
 
     @property
     def first_step(self) -> str:
@@ -170,6 +180,17 @@ class Script:
         """Whether the step is used, given the answers (its `when`, if it has one)."""
         when = self._by_id[step_id].when
         return when is None or when.holds(answers)
+
+    def attention_reasons(self, answers: Mapping[str, AnswerValue], lang: str = "en") -> list[str]:
+        """Why these answers need the case manager's attention first: the `say` of every
+        `attention` rule that holds, in the script's order, each once."""
+        found: list[str] = []
+        for rule in self.attention:
+            if rule.when.holds(answers):
+                reason = rule.reason.pick(lang)
+                if reason not in found:
+                    found.append(reason)
+        return found
 
     def piped(self, answers: Mapping[str, AnswerValue], lang: str, name: str) -> str | None:
         """The answer to `name` as it reads inside a sentence (None when there is none)."""

@@ -26,7 +26,7 @@ from bot.review import (
     reviewing,
     signin,
 )
-from bot.review.security import SecurityMiddleware, check_csrf
+from bot.review.security import SecurityMiddleware, check_csrf, check_ids
 from bot.review.web import HERE, ReviewConfig, render
 
 PROBLEMS = {
@@ -56,7 +56,7 @@ def create_app(config: ReviewConfig) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        dependencies=[Depends(check_csrf)],
+        dependencies=[Depends(check_ids), Depends(check_csrf)],
     )
     app.state.review = config
     app.add_middleware(SecurityMiddleware)
@@ -67,11 +67,12 @@ def create_app(config: ReviewConfig) -> FastAPI:
     for module in (
         signin,
         caseload,
+        # Before `person`: its /people/{person_id} would otherwise take /people/new.
+        invites,
         person,
         reviewing,
         plan,
         brief,
-        invites,
         exports,
         media,
         admin,

@@ -1,31 +1,292 @@
-"""The caseload: the people I work with, who needs attention first. (Being built.)"""
+"""The caseload: the people I work with, who needs attention first, and for each what is new
+since I last looked and what is in progress.
+
+Order: open safeguarding flags, then open requests for a call, then shared answers the script's
+`attention` rules picked out that are not reviewed yet; then the soonest next appointment (none
+last); then the name.
+
+The page runs a fixed number of queries whatever the size of the caseload: the people, then one
+aggregate query per kind of thing (flags, conversations, plan items, appointments), each grouped
+by person over the same "people in view" subquery. Nothing is fetched person by person.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Text, and_, case, cast, func, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.review.access import people_in_view, sees_people, staff_of
+from bot.conversations.catalogue import Catalogue, in_lang
+from bot.review.access import audited, people_in_view, sees_people, staff_of
 from bot.review.web import config, render
-from storage.models import ServiceUser
+from storage.models import (
+    Appointment,
+    Conversation,
+    Flag,
+    Organisation,
+    PersonSeen,
+    PlanItem,
+    ServiceUser,
+    Staff,
+)
 
 router = APIRouter()
 
+Show = Literal["mine", "everyone"]
+OPEN_STATUSES = ("active", "paused")
+# JSON text of an empty `attention` list (SQLite keeps the text; PostgreSQL's jsonb prints so).
+NO_ATTENTION = ("[]", "null")
+
+
+@dataclass
+class Tag:
+    text: str
+    colour: str  # a GOV.UK tag colour: red, orange, yellow...
+
+
+@dataclass
+class Row:
+    """One person on the caseload, with everything the table shows about them."""
+
+    id: int
+    name: str
+    crn: str | None
+    case_manager: str | None
+    joined: bool
+    seen_at: datetime | None
+    safeguarding: int = 0
+    calls: int = 0
+    reasons: list[str] = field(default_factory=list)
+    next_appointment: datetime | None = None
+    new: list[str] = field(default_factory=list)
+    in_progress: list[str] = field(default_factory=list)
+
+    @property
+    def rank(self) -> int:
+        """0 safeguarding, 1 a call asked for, 2 answers that need attention, 3 nothing."""
+        if self.safeguarding:
+            return 0
+        if self.calls:
+            return 1
+        if self.reasons:
+            return 2
+        return 3
+
+    @property
+    def tags(self) -> list[Tag]:
+        tags: list[Tag] = []
+        if self.safeguarding:
+            tags.append(Tag("Safeguarding", "red"))
+        if self.calls:
+            tags.append(Tag("Call requested", "orange"))
+        tags += [Tag(reason, "yellow") for reason in self.reasons]
+        return tags
+
+    def sort_key(self) -> tuple[Any, ...]:
+        at = self.next_appointment
+        return (self.rank, at is None, at.timestamp() if at else 0.0, self.name.casefold(), self.id)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _sum(condition: ColumnElement[bool]) -> Any:
+    """How many rows of the group meet `condition`."""
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _newer(moment: Any) -> ColumnElement[bool]:
+    """Newer than this member of staff last opened the person's page (never opened: all is)."""
+    return or_(col(PersonSeen.seen_at).is_(None), moment > col(PersonSeen.seen_at))
+
+
+def _seen_by(staff_id: int, person: Any) -> ColumnElement[bool]:
+    return and_(col(PersonSeen.service_user_id) == person, col(PersonSeen.staff_id) == staff_id)
+
+
+async def caseload_rows(
+    session: AsyncSession,
+    staff: Staff,
+    *,
+    now: datetime,
+    show: Show = "everyone",
+    catalogue: Catalogue | None = None,
+) -> list[Row]:
+    """Everyone this member of staff may see (a senior may narrow it to their own caseload),
+    in the order they need reading."""
+    assert staff.id is not None
+    where = people_in_view(staff)
+    if show == "mine":
+        where = where & (col(ServiceUser.case_manager_id) == staff.id)
+    in_view = select(ServiceUser.id).where(where)
+
+    # Six columns: more than sqlmodel's typed `select` takes, so through the connection.
+    connection = await session.connection()
+    people = await connection.execute(
+        sa_select(
+            col(ServiceUser.id),
+            col(ServiceUser.name),
+            col(ServiceUser.crn),
+            col(ServiceUser.linked_at),
+            col(Staff.name),
+            col(PersonSeen.seen_at),
+        )
+        .select_from(ServiceUser)
+        .outerjoin(Staff, col(Staff.id) == col(ServiceUser.case_manager_id))
+        .outerjoin(PersonSeen, _seen_by(staff.id, col(ServiceUser.id)))
+        .where(where)
+    )
+    rows = {
+        pid: Row(pid, name, crn, manager, linked is not None, seen)
+        for pid, name, crn, linked, manager, seen in people.all()
+        if pid is not None
+    }
+    if not rows:
+        return []
+
+    open_flag = col(Flag.resolved_at).is_(None)
+    flags = await session.exec(
+        select(
+            Flag.service_user_id,
+            _sum(open_flag & (col(Flag.kind) == "safeguarding")),
+            _sum(
+                open_flag
+                & or_(col(Flag.kind) == "callback", col(Flag.callback_requested_at).is_not(None))
+            ),
+            _sum(_newer(col(Flag.created_at))),
+        )
+        .outerjoin(PersonSeen, _seen_by(staff.id, col(Flag.service_user_id)))
+        .where(col(Flag.service_user_id).in_(in_view))
+        .group_by(col(Flag.service_user_id))
+    )
+    new_flags: dict[int, int] = {}
+    for pid, safeguarding, calls, fresh in flags.all():
+        rows[pid].safeguarding, rows[pid].calls = safeguarding, calls
+        new_flags[pid] = fresh
+
+    shared = col(Conversation.sharing) == "shared"
+    conversations = await session.exec(
+        select(Conversation.service_user_id, _sum(shared & _newer(col(Conversation.shared_at))))
+        .outerjoin(PersonSeen, _seen_by(staff.id, col(Conversation.service_user_id)))
+        .where(col(Conversation.service_user_id).in_(in_view))
+        .group_by(col(Conversation.service_user_id))
+    )
+    new_shared = dict(conversations.all())
+
+    # Only the few conversations that still need reading bring their words back.
+    attention = await session.exec(
+        select(Conversation.service_user_id, Conversation.attention)
+        .where(
+            col(Conversation.service_user_id).in_(in_view),
+            shared,
+            col(Conversation.reviewed_at).is_(None),
+            col(Conversation.attention).is_not(None),
+            cast(col(Conversation.attention), Text).not_in(NO_ATTENTION),
+        )
+        .order_by(col(Conversation.shared_at).desc(), col(Conversation.id).desc())
+    )
+    for pid, reasons in attention.all():
+        for reason in reasons or ():
+            if isinstance(reason, str) and reason not in rows[pid].reasons:
+                rows[pid].reasons.append(reason)
+
+    started = await session.exec(
+        select(Conversation.service_user_id, Conversation.script_id)
+        .where(
+            col(Conversation.service_user_id).in_(in_view),
+            col(Conversation.status).in_(OPEN_STATUSES),
+        )
+        .group_by(col(Conversation.service_user_id), col(Conversation.script_id))
+        .order_by(col(Conversation.script_id))
+    )
+    for pid, tool in started.all():
+        rows[pid].in_progress.append(f"{_tool_title(catalogue, tool)} (started)")
+
+    waiting = (
+        col(PlanItem.sent_at).is_not(None)
+        & col(PlanItem.responded_at).is_(None)
+        & (col(PlanItem.status) == "open")
+    )
+    replied = col(PlanItem.responded_at).is_not(None) & _newer(col(PlanItem.responded_at))
+    plans = await session.exec(
+        select(PlanItem.service_user_id, _sum(waiting), _sum(replied))
+        .outerjoin(PersonSeen, _seen_by(staff.id, col(PlanItem.service_user_id)))
+        .where(col(PlanItem.service_user_id).in_(in_view))
+        .group_by(col(PlanItem.service_user_id))
+    )
+    new_replies: dict[int, int] = {}
+    for pid, sent, answered in plans.all():
+        if sent:
+            rows[pid].in_progress.append(
+                _count(
+                    sent, "plan item waiting for their reply", "plan items waiting for their reply"
+                )
+            )
+        new_replies[pid] = answered
+
+    appointments = await session.exec(
+        select(Appointment.service_user_id, func.min(col(Appointment.at)))
+        .where(
+            col(Appointment.service_user_id).in_(in_view),
+            col(Appointment.at) > now,
+            col(Appointment.cancelled_at).is_(None),
+        )
+        .group_by(col(Appointment.service_user_id))
+    )
+    for pid, at in appointments.all():
+        rows[pid].next_appointment = at
+
+    for pid, row in rows.items():
+        for n, one, many in (
+            (new_shared.get(pid, 0), "tool shared", "tools shared"),
+            (new_flags.get(pid, 0), "flag", "flags"),
+            (new_replies.get(pid, 0), "reply to the plan", "replies to the plan"),
+        ):
+            if n:
+                row.new.append(_count(n, one, many))
+    return sorted(rows.values(), key=Row.sort_key)
+
+
+def _tool_title(catalogue: Catalogue | None, tool: str) -> str:
+    script = catalogue.get(tool) if catalogue else None
+    return in_lang(script.title, "en") if script else tool.replace("_", " ").capitalize()
+
 
 @router.get("/")
-async def caseload(request: Request) -> Response:
+async def caseload(request: Request, show: str = "") -> Response:
     staff = staff_of(request)
     if not sees_people(staff):
         return RedirectResponse("/admin/staff", status_code=303)
-    async with config(request).db.transaction() as session:
-        people = list(
-            (
-                await session.exec(
-                    select(ServiceUser).where(people_in_view(staff)).order_by(col(ServiceUser.name))
-                )
-            ).all()
+    cfg = config(request)
+    senior = staff.role == "senior"
+    chosen: Show = "mine" if not senior or show == "mine" else "everyone"
+    async with cfg.db.transaction() as session:
+        rows = await caseload_rows(
+            session, staff, now=cfg.clock(), show=chosen, catalogue=cfg.catalogue
         )
+        organisation = await session.get(Organisation, staff.organisation_id) if senior else None
+        audited(session, staff, "view_caseload", None, show=chosen, people=len(rows))
+    org_name = organisation.name if organisation else ""
+    attention = [row for row in rows if row.rank < 3]
     return render(
-        request, "caseload.html", {"title": "Caseload", "section": "caseload", "people": people}
+        request,
+        "caseload.html",
+        {
+            "title": "Caseload" if chosen == "mine" else f"Everyone in {org_name}",
+            "section": "caseload",
+            "rows": rows,
+            "attention_count": len(attention),
+            "senior": senior,
+            "show": chosen,
+            "org_name": org_name,
+        },
     )

@@ -25,6 +25,7 @@ from bot.review.web import config
 
 PUBLIC = ("/sign-in", "/healthz", "/static/", "/assets/", "/favicon.ico")
 SIGNIN_CSRF_COOKIE = "tandem_signin_csrf"
+MAX_ID = 2**31 - 1
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]", "testserver")
 
 
@@ -69,9 +70,9 @@ class SecurityMiddleware(BaseHTTPMiddleware):
     async def _signed_in(
         self, request: Request, call_next: Callable[[Request], Awaitable[Response]], path: str
     ) -> Response:
-        if path.startswith(PUBLIC) or path == "/sign-in":
-            return await call_next(request)
         cfg = config(request)
+        if path.startswith(PUBLIC) or path in cfg.public_paths:
+            return await call_next(request)
         token = request.cookies.get(auth.COOKIE, "")
         now = cfg.clock()
         async with cfg.db.transaction() as session:
@@ -95,10 +96,20 @@ class BadForm(HTTPException):
         super().__init__(status_code=400, detail="bad_form")
 
 
+async def check_ids(request: Request) -> None:
+    """An app-wide dependency: an id in the address beyond the database's integer range names
+    nothing (PostgreSQL would refuse the query outright), so it is "not found" like any other."""
+    for value in request.path_params.values():
+        text = str(value)
+        if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+            raise HTTPException(status_code=404)
+
+
 async def check_csrf(request: Request) -> None:
     """An app-wide dependency: every POST of a signed-in page carries the session's token.
     (FastAPI keeps the parsed form on the request, so the route reads it again for free.)"""
-    if request.method != "POST" or request.url.path == "/sign-in":
+    path = request.url.path
+    if request.method != "POST" or path == "/sign-in" or path in config(request).public_paths:
         return
     expected = getattr(request.state, "csrf_token", "")
     form = await request.form()

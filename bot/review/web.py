@@ -47,6 +47,9 @@ class ReviewConfig:
     on_queued: Callable[[], None] | None = None
     # Signed-in sessions end after this long without a page being opened, and in any case
     # after `session_hours`.
+    # Routes served by the same web server that are not pages for staff (the Telegram webhook):
+    # no sign-in, no form token. They check their own secret.
+    public_paths: tuple[str, ...] = ()
     idle_minutes: int = 60
     session_hours: int = 10
     extra: dict[str, Any] = field(default_factory=dict)

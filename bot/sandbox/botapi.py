@@ -14,12 +14,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox import wire
+from bot.sandbox import files, wire
 from bot.sandbox.errors import ApiError, bad_request, not_found
 from bot.sandbox.formatting import parse_text
 from bot.sandbox.markup import parse_reply_markup
 from bot.sandbox.params import Params, read_params
-from bot.sandbox.state import Bot, Chat, SandboxState
+from bot.sandbox.state import TOKEN_RE, Bot, Chat, SandboxState
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +308,20 @@ async def get_chat(state: SandboxState, bot: Bot, p: Params) -> Any:
     }
 
 
+# -- files -------------------------------------------------------------------------------------
+
+
+@method("getFile")
+async def get_file(state: SandboxState, bot: Bot, p: Params) -> Any:
+    file_id = p.text("file_id", missing="file_id not specified")
+    found = bot.files.by_id.get(file_id or "")
+    if found is None:
+        raise bad_request("invalid file_id")
+    if found.size > files.MAX_DOWNLOAD:
+        raise bad_request("file is too big")
+    return found.json()
+
+
 # -- commands and profile ------------------------------------------------------------------------
 
 
@@ -451,4 +465,21 @@ async def bot_api(request: Request) -> Response:
     return JSONResponse({"ok": True, "result": result})
 
 
-routes = [Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"])]
+async def download(request: Request) -> Response:
+    """GET /file/bot<token>/<file_path>: the bytes of a file getFile described."""
+    state: SandboxState = request.app.state.sandbox
+    match = TOKEN_RE.match(request.path_params["token"])
+    bot = state.bots.get(int(match.group(1))) if match else None
+    # A wrong token and a wrong path get the same answer, as from Telegram.
+    if bot is None or match is None or bot.secret != match.group(2):
+        return _error(not_found())
+    found = bot.files.by_path.get(request.path_params["file_path"])
+    if found is None:
+        return _error(not_found())
+    return Response(files.content(found), media_type=found.content_type)
+
+
+routes = [
+    Route("/bot{token}/{method}", bot_api, methods=["GET", "POST"]),
+    Route("/file/bot{token}/{file_path:path}", download, methods=["GET"]),
+]

@@ -26,6 +26,7 @@ from bot.sandbox.errors import (
     forbidden,
     unauthorized,
 )
+from bot.sandbox.files import FileStore
 from bot.sandbox.formatting import command_entity
 from bot.sandbox.limits import Limits
 from bot.sandbox.markup import Markup, inline_rows_of
@@ -194,6 +195,8 @@ class Bot:
     # Profile texts and menu buttons, keyed by (setting, language code or chat id).
     settings: dict[tuple[str, str | int], Any] = field(default_factory=dict)
     updates_pulse: Pulse = field(default_factory=Pulse)
+    # Files people sent this bot, for getFile and downloads.
+    files: FileStore = field(default_factory=FileStore)
 
     @property
     def pending_count(self) -> int:
@@ -457,6 +460,7 @@ class SandboxState:
             raise ControlError(400, f"unknown kind {kind!r}; one of {', '.join(kinds.KINDS)}")
         chat = self._open_for_user(bot, user_id)
         fields = kinds.payload(kind, user=wire.user_json(chat.user), caption=caption)
+        bot.files.remember(fields)
         msg = chat.new_message(from_bot=False, kind=kind, text=None, fields=fields)
         return msg, self._user_message(bot, chat, msg)
 

@@ -24,11 +24,20 @@ COMMANDS_CY = [
 ]
 
 
+def file_api_url(api_url: str) -> str:
+    """Telegram serves files at <root>/file/bot<token>, beside the Bot API at <root>/bot<token>."""
+    root, _, _ = api_url.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if root else api_url.rstrip("/") + "/file/bot"
+
+
 def make_bot(settings: Settings) -> Bot:
     token = settings.require_token()
     return Bot(
         token,
         base_url=settings.telegram_api_url,
+        # Files (voice notes played in the review app) come from beside the API, wherever it
+        # is; left to its default, a bot pointed at a stand-in would fetch from Telegram.
+        base_file_url=file_api_url(settings.telegram_api_url),
         # The default pool of one connection would serialise the outbox's concurrent sends.
         request=HTTPXRequest(connection_pool_size=64, read_timeout=10, write_timeout=10),
         get_updates_request=HTTPXRequest(

@@ -62,6 +62,11 @@ def retry_seconds(exc: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+def _sweepable(message: Outgoing) -> bool:
+    """Buttons that newer buttons take away (all but those kept on purpose, see Outgoing)."""
+    return bool(message.buttons) and not message.keep_buttons
+
+
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** max(attempts, 0), 300))
 
@@ -153,7 +158,7 @@ class OutboxSender:
             return Failed(f"Forbidden: {exc.message}")
         except BadRequest as exc:
             if "not modified" in exc.message:
-                return Sent(message.edit_message_id, closes=(), buttons_open=bool(message.buttons))
+                return Sent(message.edit_message_id, closes=(), buttons_open=_sweepable(message))
             log.warning("outbox message %s refused: %s", row.id, exc.message)
             return Failed(f"BadRequest: {exc.message}")
         except (TimedOut, NetworkError, OSError) as exc:
@@ -200,10 +205,10 @@ class OutboxSender:
             return Sent(
                 message.edit_message_id,
                 closes=(message.edit_message_id,),
-                buttons_open=bool(message.buttons),
+                buttons_open=_sweepable(message),
             )
         sent = await self.bot.send_message(**args)
-        return Sent(sent.message_id, closes=(), buttons_open=bool(message.buttons))
+        return Sent(sent.message_id, closes=(), buttons_open=_sweepable(message))
 
     async def _clear_buttons(self, message: Outgoing) -> Sent:
         stale = [

@@ -1,10 +1,12 @@
 """`make bench`: speed figures, measured side by side in one run and printed (never asserted).
 
-    python -m tests.bench [--quick]
+    python -m tests.bench [--quick] [--review-only]
 
 Targets (from the issues): load and check every shipped script < 0.5 s; one engine step
-< 1 ms at the median. Also printed: one message through the whole transaction (SQLite and, when
-TANDEM_TEST_POSTGRES_URL is set, PostgreSQL), and round trips through the sandbox.
+< 1 ms at the median; the review app's caseload (60 people) and person page (200
+conversations) < 50 ms at the median on a realistic database (see review.py). Also printed: one
+message through the whole transaction (SQLite and, when TANDEM_TEST_POSTGRES_URL is set,
+PostgreSQL), and round trips through the sandbox.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.conversations.service import ConversationService
 from bot.sandbox.server import SandboxServer
 from storage.db import Database, migrate_async
 from storage.people import add_person, ensure_organisation
+from tests.bench.review import bench_review
 from tests.support.databases import fresh_postgres
 from tests.support.tandem import DIALOGUES, running_tandem
 
@@ -167,14 +170,23 @@ async def bench_async(quick: bool) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (for a smoke test)")
+    parser.add_argument(
+        "--review-only",
+        action="store_true",
+        help="only the review app's pages (caseload and person page)",
+    )
     args = parser.parse_args(argv)
     print("Tandem benchmarks (this machine; figures, not pass/fail)")
+    if args.review_only:
+        asyncio.run(bench_review(args.quick, _row))
+        return 0
     scripts = bench_scripts(5 if args.quick else 50)
     step = bench_engine(500 if args.quick else 5000)
     _row("  ratio engine step / script load", f"{step / scripts:8.4f} x")
     bench_reading()
     bench_safeguarding()
     asyncio.run(bench_async(args.quick))
+    asyncio.run(bench_review(args.quick, _row))
     return 0
 
 
