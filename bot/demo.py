@@ -7,17 +7,21 @@ import asyncio
 import contextlib
 import signal
 from dataclasses import replace
+from datetime import timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.conversations.catalogue import Catalogue
 from bot.conversations.enrolment import Invitation, enrol, reissue_invite
 from bot.review.auth import hash_password
 from bot.runtime import Running, serve
-from storage.db import Database, migrate_async
-from storage.models import ServiceUser, Staff
+from bot.sample_data import add_caseload, add_conversation, sample_answers
+from storage.db import Database, migrate_async, normalise_url, sqlite_path
+from storage.models import Flag, ServiceUser, Staff
 from storage.people import ensure_organisation, ensure_staff
+from storage.types import utcnow
 
 DEMO_TOKEN = "7000000001:tandem-demo-sandbox-token"  # noqa: S105 - only the local sandbox accepts it
 DEMO_BOT_USERNAME = "TandemSandboxBot"
@@ -66,11 +70,49 @@ async def _seed(db: Database, settings: Settings) -> tuple[int, Invitation | Non
             case_manager_id=staff_id,
             username=DEMO_BOT_USERNAME,
         )
+        # After Alex, so Alex is person 1 (as the README's export command says).
+        await _demo_caseload(db, settings, org.id, staff_id)
         return invitation.person_id, invitation
     assert person.id is not None
     if person.telegram_user_id is not None:
         return person.id, None
     return person.id, await reissue_invite(db, person.id, username=DEMO_BOT_USERNAME)
+
+
+async def _demo_caseload(
+    db: Database, settings: Settings, organisation_id: int, staff_id: int | None
+) -> None:
+    """Sam's other people, with months of made-up history, so the review app has something to
+    show; one has just written something worrying and one has had a hard week."""
+    assert staff_id is not None
+    catalogue = Catalogue(settings.dialogues_dir)
+    now = utcnow()
+    people = await add_caseload(
+        db, catalogue, organisation_id=organisation_id, case_manager_id=staff_id, people=11, now=now
+    )
+    async with db.transaction() as session:
+        session.add(
+            Flag(
+                service_user_id=people[0],
+                kind="safeguarding",
+                category="self_harm",
+                categories=["self_harm"],
+                message="honestly some days I think everyone would be better off without me",
+                created_at=now - timedelta(hours=3),
+            )
+        )
+        answers = {**sample_answers("check_in"), "feeling": "struggling", "callback": "yes"}
+        script = catalogue.get("check_in")
+        conv = await add_conversation(
+            session, catalogue, people[1], "check_in", answers, at=now - timedelta(hours=20)
+        )
+        conv.attention = script.attention_reasons(answers) if script else []
+        session.add(conv)
+
+
+def _where(url: str) -> str:
+    path = sqlite_path(normalise_url(url))
+    return str(path) if path is not None else "PostgreSQL"
 
 
 def _banner(
@@ -85,7 +127,8 @@ def _banner(
     )
     lines = [
         "",
-        "Tandem demo is running (SQLite at var/tandem.db, local Telegram sandbox).",
+        f"Tandem demo is running (database {_where(running.settings.database_url)}, "
+        "local Telegram sandbox).",
         "",
         f"  Chat as a person on probation:  {chat}",
         f"  Case managers' review app:      {web}",

@@ -1052,7 +1052,10 @@ async def _life(
             "appointment",
             {
                 "service_user_id": person_id,
-                "at": at.replace(minute=0, second=0, microsecond=0),
+                # Office hours, UK time (winter: UTC; close enough for made-up data).
+                "at": at.replace(
+                    hour=rng.randint(9, 15), minute=rng.choice((0, 30)), second=0, microsecond=0
+                ),
                 "kind": rng.choice(["in_person", "in_person", "in_person", "phone"]),
                 "place": rng.choice(OFFICES),
                 "created_by": manager,
@@ -1121,3 +1124,36 @@ async def add_history(
         await writer.flush()
         await _fix_sequences(conn, ("conversation",))
     return written
+
+
+async def add_caseload(
+    db: Database,
+    catalogue: Catalogue,
+    *,
+    organisation_id: int,
+    case_manager_id: int,
+    people: int,
+    conversations_per_person: int = 6,
+    seed: int = 3,
+    now: datetime | None = None,
+) -> list[int]:
+    """Made-up people with months of history on an existing case manager's caseload (the demo's
+    Sam Patel), some of them needing attention. Returns their ids."""
+    rng = random.Random(seed)
+    now = now or utcnow()
+    versions = await _versions(db, catalogue)
+    scripts = {tool: script for tool in versions if (script := catalogue.get(tool))}
+    added: list[int] = []
+    async with db.engine.begin() as conn:
+        writer = _Writer(conn, await _next_ids(conn, _TABLES))
+        history = _History(writer, scripts, versions, rng)
+        for _ in range(people):
+            person_id, lang = await _person(writer, rng, now, organisation_id, case_manager_id)
+            added.append(person_id)
+            await _life(
+                writer, history, rng, now, person_id, case_manager_id,
+                conversations_per_person, lang,
+            )  # fmt: skip
+        await writer.flush()
+        await _fix_sequences(conn, _TABLES)
+    return added
