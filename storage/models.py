@@ -25,6 +25,11 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200, unique=True)
     # "probation" or "partner" (e.g. a women's centre delivering the service for some people).
     kind: str = Field(default="probation", max_length=20)
+    # Appointment reminders on Telegram: the day before (at `reminder_hour`, the person's
+    # local time) and on the morning of the appointment.
+    remind_day_before: bool = Field(default=True)
+    remind_on_the_day: bool = Field(default=True)
+    reminder_hour: int = Field(default=9)
     created_at: datetime = _created()
 
 
@@ -44,6 +49,9 @@ class Staff(SQLModel, table=True):
     failed_sign_ins: int = Field(default=0)
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_sign_in_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # An email (no personal details) when someone on their caseload shares, raises a flag or
+    # asks for a call — when the server has an SMTP server configured.
+    notify_by_email: bool = Field(default=True)
     active: bool = Field(default=True)
     created_at: datetime = _created()
 
@@ -80,6 +88,12 @@ class ServiceUser(SQLModel, table=True):
     timezone: str = Field(default="Europe/London", max_length=64)
     linked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consented_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # /stop_reminders: no nudges or appointment reminders until /start_reminders.
+    reminders_stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Telegram refused a message (they blocked the bot or deleted their account): nothing more
+    # is sent until they write again.
+    unreachable_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    unreachable_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = _created()
 
 
@@ -329,6 +343,99 @@ class Appointment(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = _created()
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Assignment(SQLModel, table=True):
+    """A tool set for the person to do before an appointment (or as a regular check-in)."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (Index("ix_assignment_person_status", "service_user_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id")
+    tool: str = Field(max_length=64)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
+    checkin_schedule_id: int | None = Field(default=None, foreign_key="checkin_schedule.id")
+    # The case manager's own words to the person, e.g. "Have a think about who helps you".
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # When it stops being asked for: the appointment, or the end of a check-in's window.
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    # set | started | shared | reviewed | expired | cancelled
+    status: str = Field(default="set", max_length=20)
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
+    invited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    nudges: int = Field(default=0)
+    set_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class CheckinSchedule(SQLModel, table=True):
+    """A repeating check-in (weekly, fortnightly, four-weekly), as the probation service's own
+    online check-ins do: each one open for `window_days`."""
+
+    __tablename__ = "checkin_schedule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    service_user_id: int = Field(foreign_key="service_user.id", index=True)
+    tool: str = Field(default="check_in", max_length=64)
+    every_days: int = Field(default=7)
+    window_days: int = Field(default=3)
+    next_at: datetime = Field(sa_type=UTCDateTime)
+    active: bool = Field(default=True)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = _created()
+
+
+class DueJob(SQLModel, table=True):
+    """Something to do at a time: invite to an assignment, nudge, remind of an appointment,
+    expire, open the next check-in, email a case manager. Kept here, never only in memory, so
+    a restart loses and duplicates nothing; several Tandem processes share them with
+    SKIP LOCKED (PostgreSQL) or a short claim (SQLite)."""
+
+    __tablename__ = "due_job"
+    __table_args__ = (
+        Index(
+            "ix_due_job_pending",
+            "due_at",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+        # One job of a kind for the same thing at the same time: scheduling twice is harmless.
+        UniqueConstraint("kind", "ref_id", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # invite | nudge | expire | appointment_day_before | appointment_morning | checkin | notify
+    kind: str = Field(max_length=40)
+    ref_id: int = Field(sa_type=BigInteger)
+    service_user_id: int | None = Field(default=None, foreign_key="service_user.id")
+    due_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = Field(default=0)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What happened: sent | skipped:<why> | deferred | failed:<error class>
+    outcome: str | None = Field(default=None, max_length=60)
+    created_at: datetime = _created()
+
+
+class StaffNotification(SQLModel, table=True):
+    """Something new for a case manager: shown on the caseload at once, and emailed when the
+    server has SMTP. The email says only "something new for CRN X"."""
+
+    __tablename__ = "staff_notification"
+    __table_args__ = (Index("ix_staff_notification_staff", "staff_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    service_user_id: int = Field(foreign_key="service_user.id")
+    # shared | flag | callback
+    kind: str = Field(max_length=20)
+    created_at: datetime = _created()
+    emailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # sent | skipped:<why> | failed:<error class>
+    email_outcome: str | None = Field(default=None, max_length=60)
 
 
 class PersonSeen(SQLModel, table=True):

@@ -28,7 +28,72 @@ async def test_migrations_apply_twice_and_match_models(db_url: str) -> None:
     finally:
         await db.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
-    assert version == "0001"
+    assert version == "0002"
+
+
+def _upgrade(url: str, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from storage.db import MIGRATIONS, normalise_url
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["url"] = normalise_url(url)
+    command.upgrade(cfg, revision)
+
+
+async def test_a_database_from_the_first_release_keeps_its_data(db_url: str) -> None:
+    """Someone who ran the first release has rows in tables that later gained NOT NULL columns:
+    the upgrade fills them with defaults rather than failing."""
+    await asyncio.to_thread(_upgrade, db_url, "0001")
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            for sql in (
+                "INSERT INTO organisation (id, name, kind, created_at) "
+                "VALUES (1, 'North', 'probation', '2026-01-01 00:00:00+00:00')",
+                "INSERT INTO staff (id, organisation_id, email, name, role, active, created_at) "
+                "VALUES (1, 1, 'sam@example.org', 'Sam', 'case_manager', true, "
+                "'2026-01-01 00:00:00+00:00')",
+                "INSERT INTO service_user (id, organisation_id, case_manager_id, name, language, "
+                "timezone, created_at) VALUES (1, 1, 1, 'Alex', 'en', 'Europe/London', "
+                "'2026-01-01 00:00:00+00:00')",
+                "INSERT INTO script_version (id, script_id, content_hash, title, source, "
+                "published_at) VALUES (1, 'check_in', 'abc', 'Check-in', 'x', "
+                "'2026-01-01 00:00:00+00:00')",
+                "INSERT INTO conversation (id, service_user_id, script_version_id, script_id, "
+                "step, state, status, sharing, started_at, updated_at) VALUES (1, 1, 1, "
+                "'check_in', 'check', '{}', 'finished', 'shared', '2026-01-01 00:00:00+00:00', "
+                "'2026-01-01 00:00:00+00:00')",
+            ):
+                await session.exec(text(sql))  # type: ignore[call-overload]
+    finally:
+        await db.dispose()
+    await migrate_async(db_url)
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            staff = (
+                await session.exec(  # type: ignore[call-overload]
+                    text("SELECT must_change_password, failed_sign_ins, notify_by_email FROM staff")
+                )
+            ).one()
+            org = (
+                await session.exec(  # type: ignore[call-overload]
+                    text(
+                        "SELECT remind_day_before, remind_on_the_day, reminder_hour FROM organisation"
+                    )
+                )
+            ).one()
+            conv = (
+                await session.exec(text("SELECT sensitive, attention FROM conversation"))  # type: ignore[call-overload]
+            ).one()
+    finally:
+        await db.dispose()
+    assert tuple(staff) == (False, 0, True)
+    assert tuple(org) == (True, True, 9)
+    assert not conv[0] and conv[1] in ([], "[]")
 
 
 async def test_concurrent_start_ups_migrate_once(db_url: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 06:26:43.894953
+Create Date: 2026-11-26 05:22:41.964777
 """
 
 from __future__ import annotations
@@ -85,10 +85,6 @@ def upgrade() -> None:
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-        sa.Column("must_change_password", sa.Boolean(), nullable=False),
-        sa.Column("failed_sign_ins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("last_sign_in_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -138,46 +134,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "staff_session",
-        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("staff_id", sa.Integer(), nullable=False),
-        sa.Column("csrf_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("last_seen_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["staff_id"],
-            ["staff.id"],
-        ),
-        sa.PrimaryKeyConstraint("token_hash"),
-    )
-    with op.batch_alter_table("staff_session", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_staff_session_staff_id"), ["staff_id"], unique=False)
-
-    op.create_table(
-        "appointment",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("service_user_id", sa.Integer(), nullable=False),
-        sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("place", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("cancelled_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["staff.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_user_id"],
-            ["service_user.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("appointment", schema=None) as batch_op:
-        batch_op.create_index("ix_appointment_person_at", ["service_user_id", "at"], unique=False)
-
-    op.create_table(
         "audit_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -196,7 +152,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_audit_event_actor"), ["actor"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_audit_event_service_user_id"), ["service_user_id"], unique=False
         )
@@ -219,18 +174,6 @@ def upgrade() -> None:
         sa.Column("started_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column(
-            "attention",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("reviewed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("reviewed_by", sa.Integer(), nullable=True),
-        sa.Column("sensitive", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["reviewed_by"],
-            ["staff.id"],
-        ),
         sa.ForeignKeyConstraint(
             ["script_version_id"],
             ["script_version.id"],
@@ -244,11 +187,6 @@ def upgrade() -> None:
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.create_index(
             "ix_conversation_person_status", ["service_user_id", "status"], unique=False
-        )
-        batch_op.create_index(
-            "ix_conversation_person_tool",
-            ["service_user_id", "script_id", "shared_at"],
-            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_conversation_script_version_id"), ["script_version_id"], unique=False
@@ -316,57 +254,6 @@ def upgrade() -> None:
             sqlite_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
             postgresql_where=sa.text("sent_at IS NULL AND failed_at IS NULL"),
         )
-
-    op.create_table(
-        "person_seen",
-        sa.Column("staff_id", sa.Integer(), nullable=False),
-        sa.Column("service_user_id", sa.Integer(), nullable=False),
-        sa.Column("seen_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["service_user_id"],
-            ["service_user.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"],
-            ["staff.id"],
-        ),
-        sa.PrimaryKeyConstraint("staff_id", "service_user_id"),
-    )
-    op.create_table(
-        "plan_item",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("service_user_id", sa.Integer(), nullable=False),
-        sa.Column("what", sa.Text(), nullable=False),
-        sa.Column("who", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("by_when", sa.Date(), nullable=True),
-        sa.Column(
-            "sources",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("revision", sa.Integer(), nullable=False),
-        sa.Column("sent_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("sent_revision", sa.Integer(), nullable=True),
-        sa.Column("response", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
-        sa.Column("response_text", sa.Text(), nullable=True),
-        sa.Column("responded_at", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("awaiting_words_since", storage.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_by", sa.Integer(), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["staff.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_user_id"],
-            ["service_user.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("plan_item", schema=None) as batch_op:
-        batch_op.create_index("ix_plan_item_person", ["service_user_id", "id"], unique=False)
 
     op.create_table(
         "answer",
@@ -447,39 +334,8 @@ def upgrade() -> None:
     with op.batch_alter_table("flag", schema=None) as batch_op:
         batch_op.create_index("ix_flag_open", ["service_user_id", "resolved_at"], unique=False)
 
-    op.create_table(
-        "note",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("service_user_id", sa.Integer(), nullable=False),
-        sa.Column("conversation_id", sa.Integer(), nullable=True),
-        sa.Column("staff_id", sa.Integer(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["conversation_id"],
-            ["conversation.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["service_user_id"],
-            ["service_user.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["staff_id"],
-            ["staff.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    with op.batch_alter_table("note", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_note_service_user_id"), ["service_user_id"], unique=False
-        )
-
 
 def downgrade() -> None:
-    with op.batch_alter_table("note", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_note_service_user_id"))
-
-    op.drop_table("note")
     with op.batch_alter_table("flag", schema=None) as batch_op:
         batch_op.drop_index("ix_flag_open")
 
@@ -489,11 +345,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_answer_conversation_id"))
 
     op.drop_table("answer")
-    with op.batch_alter_table("plan_item", schema=None) as batch_op:
-        batch_op.drop_index("ix_plan_item_person")
-
-    op.drop_table("plan_item")
-    op.drop_table("person_seen")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_outbox_pending",
@@ -513,23 +364,13 @@ def downgrade() -> None:
     op.drop_table("invite")
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_conversation_script_version_id"))
-        batch_op.drop_index("ix_conversation_person_tool")
         batch_op.drop_index("ix_conversation_person_status")
 
     op.drop_table("conversation")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_event_service_user_id"))
-        batch_op.drop_index(batch_op.f("ix_audit_event_actor"))
 
     op.drop_table("audit_event")
-    with op.batch_alter_table("appointment", schema=None) as batch_op:
-        batch_op.drop_index("ix_appointment_person_at")
-
-    op.drop_table("appointment")
-    with op.batch_alter_table("staff_session", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_staff_session_staff_id"))
-
-    op.drop_table("staff_session")
     with op.batch_alter_table("service_user", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_service_user_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_service_user_crn"))
