@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -75,3 +76,64 @@ async def axe_problems(page: Any) -> list[str]:
 async def assert_accessible(page: Any) -> None:
     problems = await axe_problems(page)
     assert not problems, f"{page.url}:\n" + "\n".join(problems)
+
+
+# Full-page screenshots of what the browser tests saw, for a person to look at (never
+# committed): only when TANDEM_SHOTS=1.
+SHOTS = Path("/tmp/shots")
+
+
+async def shot(page: Any, name: str) -> None:
+    if os.environ.get("TANDEM_SHOTS") != "1":
+        return
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+async def tab_to(page: Any, target: Any, most: int = 80) -> int:
+    """Press Tab from where the focus is until `target` (a locator) has it; how many presses.
+    Fails if it is not reached: then it is not reachable with the keyboard."""
+    for presses in range(1, most + 1):
+        await page.keyboard.press("Tab")
+        if await target.evaluate("el => el === document.activeElement"):
+            return presses
+    raise AssertionError(f"{target} was not reached with {most} presses of Tab")
+
+
+FOCUS_PROPERTIES = (
+    "outline-style",
+    "outline-width",
+    "outline-color",
+    "background-color",
+    "box-shadow",
+    "border-color",
+    "color",
+)
+
+
+async def looks(target: Any) -> dict[str, str]:
+    """The computed styles that show where the keyboard focus is (GOV.UK's yellow focus)."""
+    found: dict[str, str] = await target.evaluate(
+        "(el, names) => { const s = getComputedStyle(el);"
+        " return Object.fromEntries(names.map(n => [n, s.getPropertyValue(n)])); }",
+        list(FOCUS_PROPERTIES),
+    )
+    return found
+
+
+async def assert_reached_with_visible_focus(page: Any, target: Any) -> None:
+    """On a page just opened (the focus at its start), Tab reaches `target`, and its look
+    changes once focused (WCAG 2.4.7): an outline appears or the background changes."""
+    before = await looks(target)
+    await tab_to(page, target)
+    after = await looks(target)
+    outline = (
+        after["outline-style"] != "none"
+        and after["outline-width"] not in ("0px", "")
+        and after["outline-color"] not in ("transparent", "rgba(0, 0, 0, 0)")
+    )
+    assert after != before and (
+        outline
+        or after["background-color"] != before["background-color"]
+        or after["box-shadow"] != before["box-shadow"]
+    ), f"no visible focus on {target}: {before} -> {after}"
