@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any, NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
@@ -79,6 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     staff_add.add_argument(
         "--password-stdin", action="store_true", help="read their password from stdin"
     )
+
+    appointments = sub.add_parser(
+        "appointments", help="a person's appointments (reminders follow them)"
+    ).add_subparsers(dest="appointments_command", required=True, parser_class=_Parser)
+    booking = appointments.add_parser(
+        "add", help="record a person's next appointment (replaces the one booked)"
+    )
+    booking.add_argument("person_id", type=int)
+    booking.add_argument(
+        "when", help='UK time, like "2026-12-02 10:30", or with an offset (+01:00, Z)'
+    )
+    booking.add_argument("--place", default="", help="the office, or the number to ring")
+    how = booking.add_mutually_exclusive_group()
+    how.add_argument("--phone", action="store_true", help="a phone call (default: in person)")
+    how.add_argument("--video", action="store_true", help="a video call")
+    booking.add_argument("--json", action="store_true", help="print one JSON object")
+    listing = appointments.add_parser("list", help="a person's appointments, oldest first")
+    listing.add_argument("person_id", type=int)
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
 
     export = sub.add_parser("export", help="everything stored about a person")
     export.add_argument("person_id", type=int)
@@ -225,6 +245,53 @@ async def _export(settings: Settings, args: argparse.Namespace) -> None:
     _print_json(data)
 
 
+async def _appointments(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.appointment_commands import (
+        BadAppointment,
+        add_appointment,
+        as_json,
+        describe,
+        list_appointments,
+        status_of,
+    )
+    from storage.db import Database, migrate_async
+    from storage.types import utcnow
+
+    now = utcnow()
+    await migrate_async(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        if args.appointments_command == "add":
+            kind = "phone" if args.phone else "video" if args.video else "in_person"
+            booked = await add_appointment(
+                db, person_id=args.person_id, when=args.when, place=args.place, kind=kind, now=now
+            )
+        else:
+            found = await list_appointments(db, args.person_id, now)
+    except BadAppointment as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        await db.dispose()
+    if args.appointments_command == "add":
+        a = booked.appointment
+        if args.json:
+            _print_json(
+                {**as_json(a, now), "replaced": booked.replaced.id if booked.replaced else None}
+            )
+            return
+        print(f"Appointment {a.id} for person {a.service_user_id}: {describe(a)}.")
+        if booked.replaced is not None:
+            print(f"It replaces the one on {describe(booked.replaced)}.")
+        print("Reminders on Telegram follow it, as the organisation has them set.")
+    elif args.json:
+        _print_json([as_json(a, now) for a in found])
+    elif not found:
+        print(f"No appointments for person {args.person_id}.")
+    else:
+        for a in found:
+            print(f"{a.id}\t{a.at.astimezone(UTC).isoformat()}\t{status_of(a, now)}\t{describe(a)}")
+
+
 def _dialogues_list(settings: Settings) -> None:
     from bot.conversations.catalogue import Catalogue, in_lang
 
@@ -310,6 +377,8 @@ def _run(args: argparse.Namespace) -> int:
         asyncio.run(_staff_add(settings, args))
     elif args.command == "export":
         asyncio.run(_export(settings, args))
+    elif args.command == "appointments":
+        asyncio.run(_appointments(settings, args))
     elif args.command == "dialogues" and args.dialogues_command == "list":
         _dialogues_list(settings)
     elif args.command == "dialogues" and args.dialogues_command == "reload":

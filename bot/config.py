@@ -7,6 +7,7 @@ import hmac
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from storage.db import DEFAULT_URL
@@ -36,6 +37,16 @@ class Settings:
     send_rate: float = 30.0
     # Script previews: anyone in the chat may try any script. Only against a local stand-in.
     preview: bool = False
+    # Emails to case managers ("something new for CRN X"). No SMTP host: no emails; the
+    # caseload still shows everything new.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
+    # Where staff open the review app, for the link in those emails.
+    public_url: str | None = None
 
     @property
     def webhook_path(self) -> str:
@@ -83,6 +94,54 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _flag(env: dict[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+class _SmtpSettings(TypedDict):
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_from: str | None
+    smtp_starttls: bool
+    public_url: str | None
+
+
+def _smtp(env: dict[str, str]) -> _SmtpSettings:
+    host = (env.get("TANDEM_SMTP_HOST") or "").strip() or None
+    starttls = _flag(env, "TANDEM_SMTP_STARTTLS", True)
+    public = (env.get("TANDEM_PUBLIC_URL") or "").strip().rstrip("/") or None
+    if public and not public.startswith(("http://", "https://")):
+        raise ConfigError(
+            "TANDEM_PUBLIC_URL must be a full http(s) URL, like https://tandem.example.org"
+        )
+    sender = (env.get("TANDEM_SMTP_FROM") or "").strip() or None
+    if host and not sender:
+        raise ConfigError(
+            "TANDEM_SMTP_FROM must be set when TANDEM_SMTP_HOST is (the address emails come from)"
+        )
+    port = _int(env, "TANDEM_SMTP_PORT", 587 if starttls else 25)
+    if not 0 < port < 65536:
+        raise ConfigError(f"TANDEM_SMTP_PORT must be a port number, not {port}")
+    return {
+        "smtp_host": host,
+        "smtp_port": port,
+        "smtp_user": env.get("TANDEM_SMTP_USER") or None,
+        "smtp_password": env.get("TANDEM_SMTP_PASSWORD") or None,
+        "smtp_from": sender,
+        "smtp_starttls": starttls,
+        "public_url": public,
+    }
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     api_url = env.get("TELEGRAM_API_URL") or TELEGRAM_API_DEFAULT
@@ -105,4 +164,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         poll_timeout=_int(env, "TANDEM_POLL_TIMEOUT", 25),
         send_rate=float(_int(env, "TANDEM_SEND_RATE", 30)),
         preview=(env.get("TANDEM_PREVIEW") or "").lower() in ("1", "true", "yes"),
+        **_smtp(env),
     )

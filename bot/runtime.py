@@ -1,7 +1,8 @@
 """`tandem serve`: the bot and the web app in one process.
 
 Start-up order matters: migrations first, then the scripts (published by content hash), then
-the outbox sender (so replies left unsent by a crash go out at once), then updates.
+the outbox sender (so replies left unsent by a crash go out at once), the scheduler (jobs that
+fell due while Tandem was stopped are handled now), then updates.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import uvicorn
 from fastapi import FastAPI
@@ -22,8 +24,10 @@ from bot.conversations.catalogue import Catalogue
 from bot.conversations.reloading import watch_reload_requests
 from bot.conversations.service import ConversationService
 from bot.logs import quiet_logs
+from bot.notifications.mailer import Mailer
 from bot.review.app import create_app
 from bot.review.web import ReviewConfig
+from bot.scheduling.scheduler import Scheduler
 from bot.telegram.client import COMMANDS, COMMANDS_CY, make_bot
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.media import media_fetcher
@@ -34,6 +38,7 @@ from bot.telegram.webhook import webhook_router
 from storage import outbox
 from storage.db import Database, migrate_async, sole_server
 from storage.settings import put_setting
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,12 @@ class Running:
     service: ConversationService
     sender: OutboxSender
     http_port: int | None
+    # Emails to case managers; None when no SMTP server is configured.
+    mailer: Mailer | None = None
+    # Due jobs (invitations, nudges, reminders, expiry, check-ins), and the one clock that
+    # every part reads (tests move it instead of waiting).
+    scheduler: Scheduler | None = None
+    clock: Callable[[], datetime] = utcnow
 
 
 def _web_server(app: FastAPI, host: str, port: int) -> uvicorn.Server:
@@ -64,10 +75,11 @@ async def serve(
     stop: asyncio.Event | None = None,
     on_ready: Callable[[Running], None] | None = None,
     web: bool = True,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
     """Run until ``stop`` is set (or SIGTERM/SIGINT when run from the command line)."""
     with sole_server(settings.database_url):
-        await _serve(settings, stop or asyncio.Event(), on_ready, web)
+        await _serve(settings, stop or asyncio.Event(), on_ready, web, clock)
 
 
 async def _serve(
@@ -75,6 +87,7 @@ async def _serve(
     stop: asyncio.Event,
     on_ready: Callable[[Running], None] | None,
     web: bool,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
     quiet_logs()
     settings.check_preview()
@@ -95,12 +108,23 @@ async def _serve(
             if db.dialect == "sqlite":
                 # The only sender on this database: claims left by a crash are void.
                 await outbox.release_claims(db)
-            sender = OutboxSender(db, bot, rate_per_second=settings.send_rate)
+            sender = OutboxSender(db, bot, rate_per_second=settings.send_rate, clock=clock)
             service = ConversationService(
-                db, catalogue, on_queued=sender.wake, preview=settings.preview
+                db, catalogue, clock=clock, on_queued=sender.wake, preview=settings.preview
             )
             dispatcher = Dispatcher(service, bot)
             tasks.append(asyncio.create_task(sender.run(stop), name="outbox"))
+            scheduler = Scheduler(db, catalogue, clock, on_queued=sender.wake)
+            tasks.append(asyncio.create_task(scheduler.run(stop), name="scheduler"))
+
+            def queued_by_staff() -> None:
+                # A staff page may have queued a message, or set something due now.
+                sender.wake()
+                scheduler.wake()
+
+            mailer = Mailer(db, settings, clock) if settings.smtp_host else None
+            if mailer is not None:
+                tasks.append(asyncio.create_task(mailer.run(stop), name="mailer"))
 
             app = create_app(
                 ReviewConfig(
@@ -108,7 +132,8 @@ async def _serve(
                     catalogue=catalogue,
                     bot_username=settings.bot_username or bot.username,
                     invite_days=settings.invite_days,
-                    on_queued=sender.wake,
+                    clock=clock,
+                    on_queued=queued_by_staff,
                     fetch_media=media_fetcher(bot),
                     public_paths=(settings.webhook_path,) if settings.webhook_url else (),
                 )
@@ -148,7 +173,20 @@ async def _serve(
                 asyncio.create_task(watch_reload_requests(db, catalogue, stop), name="reload")
             )
             if on_ready:
-                on_ready(Running(settings, db, bot, catalogue, service, sender, port))
+                on_ready(
+                    Running(
+                        settings,
+                        db,
+                        bot,
+                        catalogue,
+                        service,
+                        sender,
+                        port,
+                        mailer,
+                        scheduler=scheduler,
+                        clock=clock,
+                    )
+                )
             waiter = asyncio.create_task(stop.wait())
             await asyncio.wait({waiter, *tasks}, return_when=asyncio.FIRST_COMPLETED)
             stop.set()

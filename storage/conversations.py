@@ -6,10 +6,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Answer, Conversation, ScriptVersion
+from storage.types import utcnow
 
 OPEN = ("active", "paused")
 
@@ -17,15 +20,25 @@ OPEN = ("active", "paused")
 async def publish_version(
     session: AsyncSession, *, script_id: str, content_hash: str, title: str, source: str
 ) -> ScriptVersion:
-    """Store a script version once, by content hash; return the stored row."""
+    """Store a script version once, by content hash; return the stored row. Several Tandem
+    processes starting at once may publish the same version: the second insert is a no-op."""
     stmt = select(ScriptVersion).where(ScriptVersion.content_hash == content_hash)
     version = (await session.exec(stmt)).first()
     if version is None:
-        version = ScriptVersion(
-            script_id=script_id, content_hash=content_hash, title=title, source=source
+        bind = session.bind
+        postgres = bind is not None and bind.dialect.name == "postgresql"
+        insert: Any = (pg_insert if postgres else sqlite_insert)(ScriptVersion)
+        values = {
+            "script_id": script_id,
+            "content_hash": content_hash,
+            "title": title,
+            "source": source,
+            "published_at": utcnow(),
+        }
+        await session.exec(
+            insert.values(values).on_conflict_do_nothing(index_elements=["content_hash"])
         )
-        session.add(version)
-        await session.flush()
+        version = (await session.exec(stmt)).one()
     return version
 
 

@@ -434,7 +434,10 @@ class StaffNotification(SQLModel, table=True):
     kind: str = Field(max_length=20)
     created_at: datetime = _created()
     emailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # sent | skipped:<why> | failed:<error class>
+    # Failed sends so far, and when to try again (None: at once).
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # None while waiting | sent | skipped:<why> | retry:<error class> | failed:<error class>
     email_outcome: str | None = Field(default=None, max_length=60)
 
 

@@ -6,12 +6,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import Float, String, and_, cast, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import Database
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, Setting
+
+# Payload key: this message answers what the person just did.
+REPLY = "reply"
 
 
 def enqueue(
@@ -21,10 +26,14 @@ def enqueue(
     *,
     person_id: int | None = None,
     now: datetime,
+    reply: bool = False,
 ) -> OutboxMessage:
+    """Queue a message. ``reply``: it answers what the person just did, so the sender sends it
+    at once, without the pause it keeps between other messages to one chat (the person is
+    waiting for it, and Telegram allows such short bursts)."""
     row = OutboxMessage(
         chat_id=chat_id,
-        payload=payload,
+        payload={**payload, REPLY: True} if reply else payload,
         service_user_id=person_id,
         created_at=now,
         not_before=now,
@@ -35,6 +44,10 @@ def enqueue(
 
 def _pending() -> Any:
     return and_(col(OutboxMessage.sent_at).is_(None), col(OutboxMessage.failed_at).is_(None))
+
+
+def _is_reply() -> Any:
+    return col(OutboxMessage.payload)[REPLY].as_boolean()
 
 
 def _due(now: datetime, limit: int) -> Any:
@@ -60,7 +73,8 @@ def _due(now: datetime, limit: int) -> Any:
                 col(OutboxMessage.claimed_until) < now,
             ),
         )
-        .order_by(col(OutboxMessage.id))
+        # Replies first: someone is waiting for them, even behind thousands of reminders.
+        .order_by(func.coalesce(_is_reply(), False).desc(), col(OutboxMessage.id))
         .limit(limit)
     )
 
@@ -79,15 +93,28 @@ async def claim_due(
     order even with several senders; the next one becomes the head once this one is marked.
     The lease lets another process take over if this one dies mid-send.
     """
-    stmt = _due(now, limit)
     async with db.transaction() as session:
-        if db.dialect == "postgresql":
-            stmt = stmt.with_for_update(skip_locked=True)
-        rows = list((await session.exec(stmt)).all())
-        for row in rows:
-            row.claimed_until = now + lease
-            session.add(row)
+        return await claim_in(session, now=now, limit=limit, lease=lease)
+
+
+async def claim_in(
+    session: AsyncSession, *, now: datetime, limit: int = 100, lease: timedelta = LEASE
+) -> list[OutboxMessage]:
+    """`claim_due` inside the caller's transaction (the claims hold once it commits)."""
+    stmt = _due(now, limit)
+    if _dialect(session) == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list((await session.exec(stmt)).all())
+    for row in rows:
+        row.claimed_until = now + lease
+        session.add(row)
     return rows
+
+
+def _dialect(session: AsyncSession) -> str:
+    bind = session.bind
+    assert bind is not None, "sessions come from Database.transaction(), bound to its engine"
+    return str(bind.dialect.name)
 
 
 async def release_claims(db: Database) -> int:
@@ -194,3 +221,97 @@ async def pending_count(db: Database) -> int:
     async with db.transaction() as session:
         stmt = select(func.count()).select_from(OutboxMessage).where(_pending())
         return int((await session.exec(stmt)).one())
+
+
+UNREACHABLE = "unreachable"
+
+
+async def give_up_pending(
+    session: AsyncSession,
+    *,
+    chat_id: int | None,
+    person_id: int | None,
+    now: datetime,
+    error: str = UNREACHABLE,
+) -> int:
+    """Fail every waiting message to this chat or person, without trying it: Telegram said
+    they cannot be reached. Returns how many were given up.
+
+    On PostgreSQL a message another sender holds right now is left to it (SKIP LOCKED, so no
+    sender ever waits on another here); it fails on its own, or is given up when next claimed.
+    """
+    whom = []
+    if chat_id is not None:
+        whom.append(col(OutboxMessage.chat_id) == chat_id)
+    if person_id is not None:
+        whom.append(col(OutboxMessage.service_user_id) == person_id)
+    if not whom:
+        return 0
+    ids = select(OutboxMessage.id).where(_pending(), or_(*whom))
+    if _dialect(session) == "postgresql":
+        ids = ids.with_for_update(skip_locked=True)
+    result = await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(ids.scalar_subquery()))
+        .values(failed_at=now, claimed_until=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)
+
+
+async def give_up(
+    session: AsyncSession, row_ids: list[int], *, now: datetime, error: str = UNREACHABLE
+) -> None:
+    """Fail these messages without trying them (the caller holds them)."""
+    if not row_ids:
+        return
+    await session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(row_ids))
+        .values(failed_at=now, claimed_until=None, last_error=error)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# The next free moment to call the Bot API, shared by every Tandem process on one database
+# (seconds since the epoch, as text in the setting table).
+SEND_SLOT_KEY = "outbox.next_send_slot"
+
+
+async def reserve_send_slots(
+    db: Database, *, count: int, interval: float, now: float, key: str = SEND_SLOT_KEY
+) -> float:
+    """Reserve `count` moments, `interval` seconds apart, to call the Bot API; returns the
+    first. The reservation is one short transaction on one row, so several processes sending
+    for one bot keep to one rate between them (Telegram counts per bot, not per process)."""
+    span = count * interval
+    async with db.transaction() as session:
+        end = await _advance_slot(session, key, now, span)
+    return end - span
+
+
+async def hold_sends(db: Database, *, until: float, key: str = SEND_SLOT_KEY) -> None:
+    """No process reserves a moment before `until` (Telegram said "retry after")."""
+    async with db.transaction() as session:
+        await _advance_slot(session, key, until, 0.0)
+
+
+async def _advance_slot(session: AsyncSession, key: str, now: float, span: float) -> float:
+    postgres = _dialect(session) == "postgresql"
+    current = cast(Setting.value, Float)
+    later = func.greatest(current, now) if postgres else func.max(current, now)
+    stmt = (
+        update(Setting)
+        .where(col(Setting.key) == key)
+        .values(value=cast(later + span, String))
+        .returning(col(Setting.value))
+    )
+    value = (await session.exec(stmt)).scalar_one_or_none()
+    if value is None:
+        # First use on this database; another process may be doing the same at this moment.
+        insert: Any = (pg_insert if postgres else sqlite_insert)(Setting)
+        await session.exec(
+            insert.values(key=key, value=repr(now)).on_conflict_do_nothing(index_elements=["key"])
+        )
+        value = (await session.exec(stmt)).scalar_one()
+    return float(value)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import outbox
 from storage.models import Invite, Organisation, ServiceUser, Staff
 
 
@@ -103,3 +105,64 @@ async def add_preview_person(
     session.add(person)
     await session.flush()
     return person
+
+
+# -- who Telegram will not deliver to ---------------------------------------------------------
+
+
+async def mark_unreachable(
+    session: AsyncSession, person_id: int, reason: str, now: datetime
+) -> int:
+    """Telegram refused a message to this person for good (they blocked the bot, or deleted
+    their account): note when and Telegram's reason (never what the message said), and give up
+    their other waiting messages, so nothing more is tried until they write again. Returns how
+    many waiting messages were given up. The first refusal's time is kept."""
+    await session.exec(
+        update(ServiceUser)
+        .where(col(ServiceUser.id) == person_id, col(ServiceUser.unreachable_at).is_(None))
+        .values(unreachable_at=now, unreachable_reason=reason[:200])
+        .execution_options(synchronize_session=False)
+    )
+    chat_id = (
+        await session.exec(select(ServiceUser.telegram_chat_id).where(ServiceUser.id == person_id))
+    ).first()
+    return await outbox.give_up_pending(session, chat_id=chat_id, person_id=person_id, now=now)
+
+
+async def mark_reachable(session: AsyncSession, person: ServiceUser | None, now: datetime) -> bool:
+    """The person wrote to us again (so they unblocked the bot): messages may go to them
+    again. True if they had been unreachable."""
+    if person is None or person.unreachable_at is None:
+        return False
+    person.unreachable_at = None
+    person.unreachable_reason = None
+    session.add(person)
+    return True
+
+
+async def person_for_chat(
+    session: AsyncSession, *, person_id: int | None, chat_id: int
+) -> int | None:
+    """The person a message is for: the one it names, else the one whose private chat it is
+    (a private chat's id is the person's Telegram user id)."""
+    if person_id is not None:
+        return person_id
+    stmt = select(ServiceUser.id).where(ServiceUser.telegram_user_id == chat_id)
+    return (await session.exec(stmt)).first()
+
+
+async def unreachable_among(
+    session: AsyncSession, *, person_ids: set[int], chat_ids: set[int]
+) -> tuple[set[int], set[int]]:
+    """Which of these people, and which of these private chats' people, are unreachable."""
+    if not person_ids and not chat_ids:
+        return set(), set()
+    stmt = select(ServiceUser.id, ServiceUser.telegram_user_id).where(
+        col(ServiceUser.unreachable_at).is_not(None),
+        or_(
+            col(ServiceUser.id).in_(person_ids),
+            col(ServiceUser.telegram_user_id).in_(chat_ids),
+        ),
+    )
+    rows = (await session.exec(stmt)).all()
+    return {pid for pid, _ in rows if pid is not None}, {uid for _, uid in rows if uid is not None}

@@ -5,9 +5,13 @@ from __future__ import annotations
 from bot import engine
 from bot.conversations import callbacks
 from bot.conversations.catalogue import Catalogue, in_lang
+from bot.conversations.dates import day_text
 from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
+from bot.notifications import notify
+from bot.scheduling import assignments
+from bot.scheduling.quiet import zone
 from storage.conversations import (
     conversation_for,
     drop_answers,
@@ -168,6 +172,10 @@ class Flows:
             # Staff see the answers only as shared, so only then do the script's `attention`
             # rules put this person first on the caseload (in English: staff's words).
             conv.attention = script.attention_reasons(outcome.state.answers) if shared else []
+            if shared:
+                await assignments.shared(t.session, conv, t.now)
+            if shared:
+                await notify(t.session, person=t.person, kind="shared", now=t.now)
         if outcome.finished:
             conv.status = "finished"
             conv.finished_at = t.now
@@ -202,6 +210,7 @@ class Flows:
                     callback_requested_at=t.now,
                 ),
             )
+            await notify(t.session, person=t.person, kind="callback", now=t.now)
 
     def _prompts(self, t: Turn, conv: Conversation, outcome: engine.Outcome) -> None:
         assert conv.id is not None
@@ -271,6 +280,8 @@ class Flows:
             state=outcome.state.to_json(),
             now=t.now,
         )
+        if not fresh:
+            await assignments.started(t.session, self._person_id(t), tool, conv.id or 0, t.now)
         await self._record(t, conv, script, outcome)
 
     def _pause_others(self, t: Turn, convs: list[Conversation], keep: int | None) -> None:
@@ -289,6 +300,9 @@ class Flows:
         convs = await open_conversations(t.session, self._person_id(t))
         self._pause_others(t, convs, keep=conv.id)
         conv.status = "active"
+        await assignments.started(
+            t.session, self._person_id(t), conv.script_id, conv.id or 0, t.now
+        )
         t.send("resuming", title=in_lang(script.title, t.lang))
         state = self._state(t, conv)
         await self._record(
@@ -335,10 +349,35 @@ class Flows:
             t, conv, script, engine.step(script, state, engine.Resume(), today=t.today)
         )
 
+    async def _set_for_them(self, t: Turn, convs: list[Conversation]) -> set[str]:
+        """What a case manager set comes first, under who set it and by when; returns the
+        tools shown."""
+        shown: set[str] = set()
+        groups: dict[tuple[str, str], list[tuple[Button, ...]]] = {}
+        tz = zone(t.person.timezone if t.person else None)
+        for assignment, setter in await assignments.for_menu(t.session, self._person_id(t), t.now):
+            script = self.catalogue.get(assignment.tool)
+            if script is None or assignment.tool in shown:
+                continue
+            shown.add(assignment.tool)
+            title = in_lang(script.title, t.lang)
+            under_way = next((c for c in convs if c.script_id == assignment.tool), None)
+            button = (
+                Button(say("menu_resume", t.lang, title=title), callbacks.resume(under_way.id))
+                if under_way is not None and under_way.id is not None
+                else Button(title, callbacks.start_tool(assignment.tool))
+            )
+            who = setter or say("someone", t.lang)
+            groups.setdefault((who, day_text(assignment.due_at, tz, t.lang)), []).append((button,))
+        for (who, day), rows in groups.items():
+            t.send("menu_set", buttons=tuple(rows), who=who, day=day)
+        return shown
+
     async def _menu(self, t: Turn, key: str = "menu") -> None:
         convs = await open_conversations(t.session, self._person_id(t))
         rows: list[tuple[Button, ...]] = []
-        open_tools: set[str] = set()
+        open_tools: set[str] = await self._set_for_them(t, convs)
+        convs = [c for c in convs if c.script_id not in open_tools]
         for conv in convs[:3]:
             script = await self._script(t, conv)
             if script is None or conv.id is None:
@@ -355,5 +394,5 @@ class Flows:
                 )
         if rows:
             t.send(key, buttons=tuple(rows))
-        else:
+        elif not open_tools:
             t.send("menu_empty")

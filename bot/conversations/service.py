@@ -14,10 +14,14 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.conversations import callbacks, plans
 from bot.conversations.catalogue import Catalogue
+from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.onboarding import Onboarding
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
+from bot.notifications import notify
+from bot.scheduling.appointments import next_appointment
+from bot.scheduling.quiet import zone
 from storage.conversations import (
     conversation_for,
 )
@@ -25,7 +29,7 @@ from storage.db import Database
 from storage.flags import flag_for, raise_flag, request_callback
 from storage.models import Flag
 from storage.outbox import enqueue
-from storage.people import person_by_telegram_user
+from storage.people import mark_reachable, person_by_telegram_user
 from storage.types import utcnow
 from storage.updates import claim_update, keep_failed
 
@@ -94,6 +98,7 @@ class ConversationService(Onboarding):
                     message.to_payload(),
                     person_id=person_id,
                     now=turn.now,
+                    reply=True,
                 )
         return Handled(outgoing=turn.out, toast=turn.toast)
 
@@ -137,6 +142,7 @@ class ConversationService(Onboarding):
                 created_at=t.now,
             ),
         )
+        await notify(t.session, person=t.person, kind="flag", now=t.now)
         t.send(
             "callback_offer",
             buttons=(
@@ -167,6 +173,7 @@ class ConversationService(Onboarding):
         t.out.append(self._done_button_edit(t, pressed))
         if data.yes:
             await request_callback(t.session, flag, t.now)
+            await notify(t.session, person=t.person, kind="callback", now=t.now)
             t.send("callback_requested")
         else:
             t.send("callback_declined")
@@ -182,7 +189,7 @@ class ConversationService(Onboarding):
                 session, incoming.bot_id, incoming.update_id, raw or {}, type(exc).__name__
             )
             message = Outgoing(incoming.chat_id, say("error"))
-            enqueue(session, message.chat_id, message.to_payload(), now=now)
+            enqueue(session, message.chat_id, message.to_payload(), now=now, reply=True)
         return Handled(outgoing=[message])
 
     async def _route(self, t: Turn) -> None:
@@ -195,6 +202,7 @@ class ConversationService(Onboarding):
         if inc.user_id is None:
             return
         t.person = await person_by_telegram_user(t.session, inc.user_id, lock=True)
+        await mark_reachable(t.session, t.person, t.now)  # they wrote: Telegram delivers again
         # Before anything else, whatever else is going on: a message that may mean someone
         # is at risk gets help first. Then it is handled as usual.
         await self._safeguard(t)
@@ -245,8 +253,38 @@ class ConversationService(Onboarding):
             self._language_prompt(t)
         elif command == "back":
             await self._back(t)
+        elif command == "next":
+            await self._next_appointment(t)
+        elif command in ("stop_reminders", "start_reminders"):
+            self._reminders(t, on=command == "start_reminders")
         else:
             t.send("unknown_command")
+
+    async def _next_appointment(self, t: Turn) -> None:
+        appointment = await next_appointment(t.session, self._person_id(t), t.now)
+        if appointment is None:
+            t.send("next_none")
+            return
+        tz = zone(t.person.timezone if t.person else None)
+        t.send(
+            "next_appointment",
+            day=day_text(appointment.at, tz, t.lang, on=True),
+            time=time_text(appointment.at, tz, t.lang),
+            where=where_text(appointment.kind, appointment.place, t.lang),
+        )
+
+    def _reminders(self, t: Turn, *, on: bool) -> None:
+        """Nudges and appointment reminders stop (or start again); replies never do."""
+        person = t.person
+        assert person is not None
+        stopped = person.reminders_stopped_at is not None
+        if on:
+            t.send("reminders_started" if stopped else "reminders_already_on")
+            person.reminders_stopped_at = None
+        else:
+            t.send("reminders_already_stopped" if stopped else "reminders_stopped")
+            person.reminders_stopped_at = person.reminders_stopped_at or t.now
+        t.session.add(person)
 
     async def _button(self, t: Turn) -> None:
         data = callbacks.parse(t.incoming.button_data)

@@ -87,6 +87,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "/menu - see the things you can do\n"
             "/pause - stop for now and carry on later\n"
             "/back - go back to the last question\n"
+            "/next - when your next appointment is\n"
+            "/stop_reminders - stop reminders\n"
+            "/start_reminders - turn reminders back on\n"
             "/language - change language (Cymraeg)\n"
             "/help - this message\n\n"
             "Your probation officer reads your answers. Nobody watches this chat all the time.\n\n"
@@ -175,6 +178,50 @@ TEXTS: dict[str, dict[str, str]] = {
         "plan_dropped": "This step is not in your plan any more, so there is nothing to do.",
         "plan_old_mark": "This step has changed.",
         "plan_dropped_mark": "This step is not in your plan any more.",
+        # Between appointments (bot/scheduling): the FIRST line of anything Tandem sends unasked
+        # is neutral, so a lock screen gives nothing away.
+        "new_in_tandem": "You have something new in Tandem.",
+        "someone_start": "Your probation officer",
+        "someone": "your probation officer",
+        "invite_one": "{who} would like you to try: {tool} — before {day}.",
+        "invite_many": "{who} would like you to try these before {day}:",
+        "invite_note": "{who} says: “{note}”",
+        "invite_start": "Start: {tool}",
+        "nudge_one": (
+            "Just a reminder: {who} would like you to try {tool} before {day}. "
+            "You can start whenever it suits you."
+        ),
+        "nudge_many": "Just a reminder: {who} would like you to try these before {day}:",
+        "nudge_stop": "If you'd rather not get reminders, send /stop_reminders.",
+        "menu_set": "Set by {who} before {day}:",
+        "appointment_tomorrow": "Your next appointment is tomorrow, {day}, at {time}{where}.",
+        "appointment_today": "Your appointment is today at {time}{where}.",
+        "appointment_where_place": ", at {place}",
+        "appointment_where_phone": ", by phone",
+        "appointment_where_phone_on": ", by phone on {place}",
+        "appointment_where_video": ", by video call",
+        "appointment_cant_come": (
+            "If you can't make it, please tell your probation officer as soon as you can."
+        ),
+        "next_appointment": "Your next appointment is on {day} at {time}{where}.",
+        "next_none": (
+            "I don't know of an appointment for you yet. Your probation officer will tell you "
+            "when your next one is."
+        ),
+        "reminders_stopped": (
+            "OK, I've stopped reminders. I won't remind you about things to try, or about your "
+            "appointments.\n\n"
+            "You'll still get my replies when you write to me, and a message when your probation "
+            "officer sets something new for you. To turn reminders back on, send /start_reminders."
+        ),
+        "reminders_already_stopped": (
+            "Reminders are already off. To turn them back on, send /start_reminders."
+        ),
+        "reminders_started": (
+            "OK, reminders are back on. I'll remind you about things to try and about your "
+            "appointments, but never between 9pm and 9am."
+        ),
+        "reminders_already_on": "Reminders are already on. To stop them, send /stop_reminders.",
     },
     "cy": {
         "unknown": (
@@ -240,6 +287,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "/menu - gweld y pethau y gallwch chi eu gwneud\n"
             "/pause - stopio am nawr a pharhau wedyn\n"
             "/back - mynd yn ôl i'r cwestiwn diwethaf\n"
+            "/next - pryd mae eich apwyntiad nesaf\n"
+            "/stop_reminders - stopio nodiadau atgoffa\n"
+            "/start_reminders - troi nodiadau atgoffa ymlaen eto\n"
             "/language - newid iaith (English)\n"
             "/help - y neges hon\n\n"
             "Mae eich swyddog prawf yn darllen eich atebion. Does neb yn gwylio'r sgwrs hon "
@@ -334,6 +384,58 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "plan_old_mark": "Mae'r cam hwn wedi newid.",
         "plan_dropped_mark": "Dydy'r cam hwn ddim yn rhan o'ch cynllun mwyach.",
+        # Drafts for review by a Welsh speaker. In Welsh the person comes after the verb
+        # ("Hoffai eich swyddog prawf..."), so both forms of "your probation officer" are lower
+        # case.
+        "new_in_tandem": "Mae gennych chi rywbeth newydd yn Tandem.",
+        "someone_start": "eich swyddog prawf",
+        "someone": "eich swyddog prawf",
+        "invite_one": "Hoffai {who} i chi roi cynnig ar: {tool} — cyn {day}.",
+        "invite_many": "Hoffai {who} i chi roi cynnig ar y rhain cyn {day}:",
+        "invite_note": "Mae {who} yn dweud: “{note}”",
+        "invite_start": "Dechrau: {tool}",
+        "nudge_one": (
+            "Nodyn i'ch atgoffa: hoffai {who} i chi roi cynnig ar {tool} cyn {day}. "
+            "Gallwch chi ddechrau pryd bynnag sy'n gyfleus i chi."
+        ),
+        "nudge_many": "Nodyn i'ch atgoffa: hoffai {who} i chi roi cynnig ar y rhain cyn {day}:",
+        "nudge_stop": (
+            "Os byddai'n well gennych chi beidio â chael nodiadau atgoffa, anfonwch "
+            "/stop_reminders."
+        ),
+        "menu_set": "Wedi'i osod gan {who} cyn {day}:",
+        "appointment_tomorrow": "Mae eich apwyntiad nesaf yfory, {day}, am {time}{where}.",
+        "appointment_today": "Mae eich apwyntiad heddiw am {time}{where}.",
+        "appointment_where_place": ", yn {place}",
+        "appointment_where_phone": ", dros y ffôn",
+        "appointment_where_phone_on": ", dros y ffôn ar {place}",
+        "appointment_where_video": ", ar alwad fideo",
+        "appointment_cant_come": (
+            "Os na allwch chi ddod, dywedwch wrth eich swyddog prawf cyn gynted ag y gallwch chi."
+        ),
+        "next_appointment": "Mae eich apwyntiad nesaf {day} am {time}{where}.",
+        "next_none": (
+            "Dydw i ddim yn gwybod am apwyntiad i chi eto. Bydd eich swyddog prawf yn dweud "
+            "wrthoch chi pryd mae'r un nesaf."
+        ),
+        "reminders_stopped": (
+            "Iawn, rydw i wedi stopio nodiadau atgoffa. Fydda i ddim yn eich atgoffa chi am "
+            "bethau i roi cynnig arnyn nhw, nac am eich apwyntiadau.\n\n"
+            "Byddwch chi'n dal i gael fy atebion pan fyddwch chi'n ysgrifennu ata i, a neges pan "
+            "fydd eich swyddog prawf yn gosod rhywbeth newydd i chi. I'w troi nhw ymlaen eto, "
+            "anfonwch /start_reminders."
+        ),
+        "reminders_already_stopped": (
+            "Mae nodiadau atgoffa wedi'u diffodd yn barod. I'w troi nhw ymlaen eto, anfonwch "
+            "/start_reminders."
+        ),
+        "reminders_started": (
+            "Iawn, mae nodiadau atgoffa ymlaen eto. Bydda i'n eich atgoffa chi am bethau i roi "
+            "cynnig arnyn nhw ac am eich apwyntiadau, ond byth rhwng 9yh a 9yb."
+        ),
+        "reminders_already_on": (
+            "Mae nodiadau atgoffa ymlaen yn barod. I'w stopio nhw, anfonwch /stop_reminders."
+        ),
     },
 }
 

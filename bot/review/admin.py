@@ -65,6 +65,17 @@ ACTIONS = {
     "admin_reset_password": "Reset a password",
     "admin_unlock": "Unlocked an account",
     "admin_add_organisation": "Added an organisation",
+    "admin_reminders": "Changed an organisation's appointment reminders",
+    "set_appointment": "Saved the next appointment",
+    "cancel_appointment": "Cancelled an appointment",
+    "view_assignment_form": "Opened the form to set tools",
+    "set_tools": "Set tools before an appointment",
+    "cancel_assignment": "Cancelled a tool set for a person",
+    "view_checkins": "Opened a person's regular check-ins",
+    "start_checkins": "Started regular check-ins",
+    "stop_checkins": "Stopped regular check-ins",
+    "account_emails": "Switched their emails on or off",
+    "list_appointments": "Listed appointments (command line)",
 }
 DONE = {
     "added": "Account added",
@@ -72,6 +83,7 @@ DONE = {
     "reactivated": "Account switched back on",
     "unlocked": "Account unlocked. They can sign in again now.",
     "organisation": "Organisation added",
+    "reminders": "Reminder settings saved",
 }
 
 
@@ -440,6 +452,105 @@ async def add_organisation(
     if errors:
         return _organisation_form(request, values, errors)
     return RedirectResponse("/admin/organisations?done=organisation", status_code=303)
+
+
+# --- an organisation's appointment reminders -----------------------------------------------
+
+# Quiet hours are 21:00-09:00 in the person's time zone, so reminders go out in between.
+REMINDER_HOURS = range(9, 21)
+
+
+def hour_words(hour: int) -> str:
+    return "12 noon" if hour == 12 else f"{hour % 12 or 12}{'am' if hour < 12 else 'pm'}"
+
+
+async def _organisation(session: AsyncSession, org_id: int) -> Organisation:
+    org = await session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound()
+    return org
+
+
+def _reminders_form(
+    request: Request, org: Organisation, values: dict[str, Any], errors: dict[str, str]
+) -> Response:
+    return render(
+        request,
+        "admin_organisation.html",
+        {
+            "title": org.name,
+            "section": "organisations",
+            "org": org,
+            "kinds": ORG_KINDS,
+            "values": values,
+            "errors": errors,
+            "hours": [
+                {"value": str(h), "text": hour_words(h), "selected": str(h) == values["hour"]}
+                for h in REMINDER_HOURS
+            ],
+            "done": DONE.get(request.query_params.get("done", "")) if not errors else None,
+            "error_summary": _errors(errors, ("remind", "hour")),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@router.get("/admin/organisations/{org_id:int}")
+async def organisation_page(request: Request, org_id: int) -> Response:
+    _admin(request)
+    async with config(request).db.transaction() as session:
+        org = await _organisation(session, org_id)
+    values = {
+        "remind": [
+            k
+            for k, on in (
+                ("day_before", org.remind_day_before),
+                ("on_the_day", org.remind_on_the_day),
+            )
+            if on
+        ],
+        "hour": str(org.reminder_hour),
+    }
+    return _reminders_form(request, org, values, {})
+
+
+@router.post("/admin/organisations/{org_id:int}")
+async def save_reminders(
+    request: Request,
+    org_id: int,
+    remind: Annotated[list[str] | None, Form()] = None,
+    hour: Annotated[str, Form()] = "",
+) -> Response:
+    admin = _admin(request)
+    chosen = [r for r in (remind or []) if r in ("day_before", "on_the_day", "none")]
+    values = {"remind": chosen, "hour": hour[:4]}
+    errors: dict[str, str] = {}
+    if not chosen:
+        errors["remind"] = "Select when to remind people, or select “No reminders”"
+    elif "none" in chosen and len(chosen) > 1:
+        errors["remind"] = "Select when to remind people, or “No reminders” on its own"
+    if not (hour.isdigit() and int(hour) in REMINDER_HOURS):
+        errors["hour"] = "Select a time between 9am and 8pm"
+    async with config(request).db.transaction() as session:
+        org = await _organisation(session, org_id)
+        if not errors:
+            org.remind_day_before = "day_before" in chosen
+            org.remind_on_the_day = "on_the_day" in chosen
+            org.reminder_hour = int(hour)
+            session.add(org)
+            audited(
+                session,
+                admin,
+                "admin_reminders",
+                None,
+                organisation_id=org.id,
+                day_before=org.remind_day_before,
+                on_the_day=org.remind_on_the_day,
+                hour=org.reminder_hour,
+            )
+    if errors:
+        return _reminders_form(request, org, values, errors)
+    return RedirectResponse(f"/admin/organisations/{org_id}?done=reminders", status_code=303)
 
 
 # --- the audit log -------------------------------------------------------------------------

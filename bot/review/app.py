@@ -15,9 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.review import (
+    account,
     admin,
+    assignments,
     brief,
     caseload,
+    checkins,
     exports,
     invites,
     media,
@@ -70,12 +73,15 @@ def create_app(config: ReviewConfig) -> FastAPI:
         # Before `person`: its /people/{person_id} would otherwise take /people/new.
         invites,
         person,
+        assignments,
+        checkins,
         reviewing,
         plan,
         brief,
         exports,
         media,
         admin,
+        account,
     ):
         app.include_router(module.router)
 

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.review.access import audited, person_for, staff_of
 from bot.review.ids import known
 from bot.review.web import UK, config, render
+from bot.scheduling.appointments import appointment_changed
 from storage.models import Appointment
 
 router = APIRouter()
@@ -44,6 +45,49 @@ async def next_appointment(
         .limit(1)
     )
     return rows.first()
+
+
+async def book(
+    session: AsyncSession,
+    *,
+    person_id: int,
+    at: datetime,
+    kind: str,
+    place: str,
+    staff_id: int | None,
+    now: datetime,
+) -> tuple[Appointment, Appointment | None]:
+    """Record the next appointment, replacing the one booked (kept, marked cancelled); the
+    reminders and any tools set before the old one follow. Returns (new, replaced)."""
+    current = await next_appointment(session, person_id, now)
+    if current is not None:
+        current.cancelled_at = now
+        session.add(current)
+    appointment = Appointment(
+        service_user_id=person_id,
+        at=at,
+        kind=kind,
+        place=place,
+        created_by=staff_id,
+        created_at=now,
+    )
+    session.add(appointment)
+    await session.flush()
+    if current is not None:
+        await appointment_changed(session, current, now)
+    await appointment_changed(session, appointment, now)
+    return appointment, current
+
+
+async def cancel_next(session: AsyncSession, person_id: int, now: datetime) -> Appointment | None:
+    """Cancel the next appointment (kept, marked cancelled); its reminders stop."""
+    current = await next_appointment(session, person_id, now)
+    if current is not None:
+        current.cancelled_at = now
+        session.add(current)
+        await session.flush()
+        await appointment_changed(session, current, now)
+    return current
 
 
 @dataclass
@@ -120,7 +164,14 @@ def check(typed: Typed, now: datetime) -> tuple[datetime | None, dict[str, str]]
 
 
 def _form(
-    request: Request, person_id: int, name: str, typed: Typed, errors: dict[str, str], status: int
+    request: Request,
+    person_id: int,
+    name: str,
+    typed: Typed,
+    errors: dict[str, str],
+    status: int,
+    *,
+    booked: bool = False,
 ) -> Response:
     order = ["at-day", "at-month", "at-year", "time", "kind", "place"]
     date_keys = [k for k in order[:3] if k in errors]
@@ -139,6 +190,7 @@ def _form(
             "person_id": person_id,
             "name": name,
             "typed": typed,
+            "booked": booked,
             "kinds": KINDS,
             "errors": errors,
             "date_error": date_error,
@@ -172,7 +224,7 @@ async def appointment_form(request: Request, person_id: int) -> Response:
             place=current.place,
             kind=current.kind,
         )
-    return _form(request, person_id, person.name, typed, {}, 200)
+    return _form(request, person_id, person.name, typed, {}, 200, booked=current is not None)
 
 
 @router.post("/people/{person_id:int}/appointment")
@@ -195,20 +247,15 @@ async def save_appointment(
     async with cfg.db.transaction() as session:
         person = await person_for(session, staff, person_id)
         if at is not None:
-            current = await next_appointment(session, person_id, now)
-            if current is not None:
-                current.cancelled_at = now
-                session.add(current)
-            appointment = Appointment(
-                service_user_id=person_id,
+            appointment, current = await book(
+                session,
+                person_id=person_id,
                 at=at,
                 kind=typed.kind,
                 place=typed.place.strip(),
-                created_by=staff.id,
-                created_at=now,
+                staff_id=staff.id,
+                now=now,
             )
-            session.add(appointment)
-            await session.flush()
             audited(
                 session,
                 staff,
@@ -220,3 +267,17 @@ async def save_appointment(
     if at is None:
         return _form(request, person_id, person.name, typed, errors, 400)
     return RedirectResponse(f"/people/{person_id}?done=appointment", status_code=303)
+
+
+@router.post("/people/{person_id:int}/appointment/cancel")
+async def cancel_appointment(request: Request, person_id: int) -> Response:
+    known(person_id)
+    cfg = config(request)
+    staff = staff_of(request)
+    async with cfg.db.transaction() as session:
+        await person_for(session, staff, person_id)
+        cancelled = await cancel_next(session, person_id, cfg.clock())
+        if cancelled is not None:
+            audited(session, staff, "cancel_appointment", person_id, appointment_id=cancelled.id)
+    done = "appointment_cancelled" if cancelled else "appointment"
+    return RedirectResponse(f"/people/{person_id}?done={done}", status_code=303)

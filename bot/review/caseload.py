@@ -29,6 +29,7 @@ from bot.review.access import audited, people_in_view, sees_people, staff_of
 from bot.review.web import config, render
 from storage.models import (
     Appointment,
+    Assignment,
     Conversation,
     Flag,
     Organisation,
@@ -68,6 +69,9 @@ class Row:
     next_appointment: datetime | None = None
     new: list[str] = field(default_factory=list)
     in_progress: list[str] = field(default_factory=list)
+    # Telegram refused their messages (blocked or deleted): nothing more is sent.
+    unreachable: datetime | None = None
+    reminders_stopped: datetime | None = None
 
     @property
     def rank(self) -> int:
@@ -129,7 +133,7 @@ async def caseload_rows(
         where = where & (col(ServiceUser.case_manager_id) == staff.id)
     in_view = select(ServiceUser.id).where(where)
 
-    # Six columns: more than sqlmodel's typed `select` takes, so through the connection.
+    # More columns than sqlmodel's typed `select` takes, so through the connection.
     connection = await session.connection()
     people = await connection.execute(
         sa_select(
@@ -139,6 +143,8 @@ async def caseload_rows(
             col(ServiceUser.linked_at),
             col(Staff.name),
             col(PersonSeen.seen_at),
+            col(ServiceUser.unreachable_at),
+            col(ServiceUser.reminders_stopped_at),
         )
         .select_from(ServiceUser)
         .outerjoin(Staff, col(Staff.id) == col(ServiceUser.case_manager_id))
@@ -146,8 +152,17 @@ async def caseload_rows(
         .where(where)
     )
     rows = {
-        pid: Row(pid, name, crn, manager, linked is not None, seen)
-        for pid, name, crn, linked, manager, seen in people.all()
+        pid: Row(
+            pid,
+            name,
+            crn,
+            manager,
+            linked is not None,
+            seen,
+            unreachable=unreachable,
+            reminders_stopped=stopped,
+        )
+        for pid, name, crn, linked, manager, seen, unreachable, stopped in people.all()
         if pid is not None
     }
     if not rows:
@@ -210,6 +225,23 @@ async def caseload_rows(
     )
     for pid, tool in started.all():
         rows[pid].in_progress.append(f"{_tool_title(catalogue, tool)} (started)")
+
+    # Tools set for them and not done yet (one already started is listed once).
+    set_tools = await session.exec(
+        select(
+            Assignment.service_user_id, Assignment.tool, Assignment.status, Assignment.invited_at
+        )
+        .where(
+            col(Assignment.service_user_id).in_(in_view),
+            col(Assignment.status).in_(("set", "started")),
+        )
+        .order_by(col(Assignment.due_at), col(Assignment.id))
+    )
+    for pid, tool, status, invited in set_tools.all():
+        how = "invited" if status == "set" and invited else status
+        words = f"{_tool_title(catalogue, tool)} ({how})"
+        if words not in rows[pid].in_progress:
+            rows[pid].in_progress.append(words)
 
     waiting = (
         col(PlanItem.sent_at).is_not(None)

@@ -27,6 +27,8 @@ from bot.conversations.catalogue import Catalogue, in_lang
 from bot.review import history
 from bot.review.access import audited, person_for, staff_of
 from bot.review.appointments import KINDS, next_appointment
+from bot.review.between import DONE as BETWEEN_DONE
+from bot.review.between import load_between
 from bot.review.changes import what_changed
 from bot.review.ids import known
 from bot.review.profile import ToolView, latest_by_tool
@@ -60,6 +62,7 @@ DONE = {
     "noted": "Note added",
     "resolved": "Flag resolved",
     "appointment": "Next appointment saved",
+    **BETWEEN_DONE,
 }
 
 
@@ -410,6 +413,7 @@ async def person_page(
     async with cfg.db.transaction() as session:
         person = await person_for(session, staff, person_id)
         page = await load_person_page(session, cfg.catalogue, staff, person, now)
+        between = await load_between(session, cfg.catalogue, person)
         audited(session, staff, "view_person", person_id)
         assert staff.id is not None
         await mark_seen(session, staff.id, person_id, now)
@@ -423,6 +427,7 @@ async def person_page(
             "section": "caseload",
             "person": person,
             "page": page,
+            "between": between,
             "plan_items": page.plan_items,
             "appointment_kinds": KINDS,
             "done": DONE.get(done or "") if not errors else None,

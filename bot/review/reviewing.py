@@ -19,6 +19,7 @@ from bot.review.history import conversation_page, shared_conversation
 from bot.review.ids import known
 from bot.review.person import person_page
 from bot.review.web import config
+from bot.scheduling import assignments
 from storage.flags import flag_for
 from storage.models import Note
 
@@ -73,6 +74,7 @@ async def review_conversation(
         conv.reviewed_by = staff.id
         conv.sensitive = sensitive == "yes"
         session.add(conv)
+        await assignments.reviewed(session, conversation_id, now)
         if text:
             assert staff.id is not None
             session.add(

@@ -22,12 +22,19 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="accept http:// webhooks on any host, not only on loopback",
     )
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        metavar="N",
+        help="refuse more than N messages a second per bot with 429, as Telegram does (30)",
+    )
     args = parser.parse_args(argv)
     app = create_app(
         bot_username=args.bot_username,
         bot_name=args.bot_name,
         bot_token=args.token,
         insecure_webhooks=args.insecure_webhooks,
+        rate_limit=args.rate_limit,
     )
 
     def ready(url: str) -> None:

@@ -182,6 +182,14 @@ class SandboxClient:
         calls: list[dict[str, Any]] = body["calls"]
         return calls
 
+    async def started_chats(self, user_ids: list[int], first_name: str = "Person") -> None:
+        """People who started the bot long ago, so it may write to them (no updates queued)."""
+        await self.request(
+            "POST",
+            await self._bot_path() + "/started_chats",
+            json={"user_ids": user_ids, "first_name": first_name},
+        )
+
     async def pending_updates(self) -> list[dict[str, Any]]:
         body = await self.request("GET", await self._bot_path() + "/updates")
         pending: list[dict[str, Any]] = body["pending"]
@@ -213,14 +221,21 @@ class SandboxClient:
         per_chat_per_second: float | None = None,
         methods: list[str] | None = None,
     ) -> None:
-        """Switch Telegram-like rate limits on (numbers) or off (None)."""
+        """Switch Telegram-like rate limits on (numbers) or off (None): for this client's bot
+        when it names one, else for every bot."""
         payload: dict[str, Any] = {
             "per_second": per_second,
             "per_chat_per_second": per_chat_per_second,
         }
         if methods:
             payload["methods"] = methods
+        if self.bot_id is not None:
+            payload["bot_id"] = self.bot_id
         await self.request("POST", "/ratelimit", json=payload)
+
+    async def too_many_requests(self) -> int:
+        """How many 429 answers the bot has been given so far."""
+        return int((await self.bot_info())["too_many_requests"])
 
     async def reset(self) -> None:
         await self.request("POST", "/reset")
@@ -236,6 +251,7 @@ class Chat:
         self.seq = 0  # the change sequence seen so far
         self.reply_keyboard: dict[str, Any] | None = None
         self.blocked = False
+        self.deactivated = False
         self._messages: dict[int, Message] = {}
         self._toasts: list[Toast] = []
         self._action_seq = 0
@@ -290,12 +306,25 @@ class Chat:
         return str(result["callback_query_id"])
 
     async def block(self) -> None:
+        """Stop and block the bot: its messages are refused with 403 from now on."""
         await self._act("/block")
         self.blocked = True
 
     async def unblock(self) -> None:
         await self._act("/unblock")
         self.blocked = False
+
+    async def restart(self) -> int:
+        """The RESTART button of a blocked bot's chat: unblock, and send /start."""
+        if self.blocked:
+            await self.unblock()
+        return await self.send("/start")
+
+    async def delete_account(self) -> None:
+        """The person deletes their Telegram account: every bot's messages to them are refused
+        with 403 "user is deactivated", and they can never write again."""
+        await self.client.request("POST", f"/users/{self.user_id}/delete")
+        self.deactivated = True
 
     # -- what the person sees ----------------------------------------------------------------
 
@@ -321,6 +350,7 @@ class Chat:
         self.seq = view["seq"]
         self.reply_keyboard = view["reply_keyboard"]
         self.blocked = view["blocked"]
+        self.deactivated = view.get("deactivated", False)
         return changed
 
     def _since_action(self) -> list[Message]:

@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from bot.sandbox import wire
 from bot.sandbox.errors import ControlError
+from bot.sandbox.limits import RateLimit
 from bot.sandbox.state import Bot, Chat, SandboxState
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,14 @@ def _chat(request: Request, state: SandboxState) -> tuple[Bot, Chat]:
     return bot, state.chat(bot, user_id)
 
 
+def rate_json(rate: RateLimit) -> dict[str, Any]:
+    return {
+        "per_second": rate.per_second,
+        "per_chat_per_second": rate.per_chat_per_second,
+        "methods": sorted(rate.methods),
+    }
+
+
 def bot_summary(state: SandboxState, bot: Bot) -> dict[str, Any]:
     webhook = None
     if bot.webhook is not None:
@@ -130,6 +139,8 @@ def bot_summary(state: SandboxState, bot: Bot) -> dict[str, Any]:
         "commands": bot.commands.get(("default", 0, 0, ""), []),
         "chats": len(bot.chats),
         "calls": bot.calls_total,
+        "too_many_requests": bot.too_many_requests,
+        "rate_limit": rate_json(state.limits.rate_for(bot.id)),
     }
 
 
@@ -139,6 +150,7 @@ def chat_summary(chat: Chat) -> dict[str, Any]:
         "user": wire.user_json(chat.user),
         "started": chat.started,
         "blocked": chat.blocked,
+        "deactivated": chat.user.deactivated,
         "message_count": len(chat.messages),
         "last_date": last.date if last else None,
         "last_text": (last.text or wire.control_message_json(last)["summary"]) if last else None,
@@ -171,6 +183,14 @@ async def get_user(request: Request, state: SandboxState) -> Any:
     user_id = _int(request.path_params["user_id"], "user_id", required=True)
     assert user_id is not None
     return wire.user_json(state.user(user_id))
+
+
+async def delete_account(request: Request, state: SandboxState) -> Any:
+    """The person deletes their Telegram account (there is no undoing it)."""
+    user_id = _int(request.path_params["user_id"], "user_id", required=True)
+    assert user_id is not None
+    user = state.delete_account(user_id)
+    return wire.user_json(user) | {"deactivated": user.deactivated}
 
 
 # -- chats ---------------------------------------------------------------------------------------
@@ -269,6 +289,7 @@ def _messages_view(chat: Chat, after: int | None, after_seq: int | None) -> dict
         "reply_keyboard": wire.reply_keyboard_json(chat),
         "force_reply": chat.force_reply,
         "blocked": chat.blocked,
+        "deactivated": chat.user.deactivated,
         "started": chat.started,
         "action": chat.current_action(),
     }
@@ -345,6 +366,24 @@ async def bot_calls(request: Request, state: SandboxState) -> Any:
     return {"calls": calls, "total": bot.calls_total}
 
 
+MAX_STARTED = 100_000
+
+
+async def started_chats(request: Request, state: SandboxState) -> Any:
+    """Seed people who started the bot long ago: {"user_ids": [...], "first_name": "..."}."""
+    bot = _bot_by_path(request, state)
+    body = await _body(request)
+    user_ids = body.get("user_ids")
+    if not isinstance(user_ids, list) or not all(
+        isinstance(u, int) and not isinstance(u, bool) and 0 < u < 2**52 for u in user_ids
+    ):
+        raise ControlError(400, "user_ids must be a list of positive integers below 2^52")
+    if len(user_ids) > MAX_STARTED:
+        raise ControlError(400, f"at most {MAX_STARTED} people at once")
+    first_name = _str(body.get("first_name"), "first_name") or "Person"
+    return {"chats": state.started_chats(bot, user_ids, first_name[:64])}
+
+
 async def bot_updates(request: Request, state: SandboxState) -> Any:
     bot = _bot_by_path(request, state)
     return {
@@ -399,13 +438,11 @@ async def ratelimit(request: Request, state: SandboxState) -> Any:
     for value in (per_second, per_chat):
         if value is not None and value <= 0:
             raise ControlError(400, "rates must be positive, or null to switch the limit off")
-    state.limits.set_rate(per_second, per_chat, _methods(body.get("methods")))
-    rate = state.limits.rate
-    return {
-        "per_second": rate.per_second,
-        "per_chat_per_second": rate.per_chat_per_second,
-        "methods": sorted(rate.methods),
-    }
+    bot_id = _int(body.get("bot_id"), "bot_id")
+    if bot_id is not None:
+        state.resolve_bot(bot_id)  # 404 for a bot that does not exist
+    rate = state.limits.set_rate(per_second, per_chat, _methods(body.get("methods")), bot_id)
+    return rate_json(rate) | {"bot_id": bot_id}
 
 
 async def reset(request: Request, state: SandboxState) -> Any:
@@ -418,6 +455,7 @@ _CHAT = _API + "/chats/{user_id}"
 routes = [
     Route(_API + "/users", endpoint(create_user), methods=["POST"]),
     Route(_API + "/users/{user_id}", endpoint(get_user), methods=["GET"]),
+    Route(_API + "/users/{user_id}/delete", endpoint(delete_account), methods=["POST"]),
     Route(_API + "/chats", endpoint(list_chats), methods=["GET"]),
     Route(_CHAT, endpoint(get_chat), methods=["GET"]),
     Route(_CHAT + "/messages", endpoint(send_message), methods=["POST"]),
@@ -433,6 +471,7 @@ routes = [
     Route(_API + "/bots/{bot_id}", endpoint(get_bot), methods=["GET"]),
     Route(_API + "/bots/{bot_id}/calls", endpoint(bot_calls), methods=["GET"]),
     Route(_API + "/bots/{bot_id}/updates", endpoint(bot_updates), methods=["GET"]),
+    Route(_API + "/bots/{bot_id}/started_chats", endpoint(started_chats), methods=["POST"]),
     Route(_API + "/bots/{bot_id}/redeliver", endpoint(redeliver), methods=["POST"]),
     Route(_API + "/flood", endpoint(flood), methods=["POST"]),
     Route(_API + "/ratelimit", endpoint(ratelimit), methods=["POST"]),

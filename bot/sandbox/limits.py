@@ -1,4 +1,5 @@
-"""Flood control: scripted 429s for tests, and an optional real rate limit for benchmarks."""
+"""Flood control: scripted 429s for tests, and an optional real rate limit (Telegram's 30
+messages a second per bot, about one a second per chat) for every bot or for one bot."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from bot.sandbox.errors import too_many_requests
 
 # Methods that count as "sending a message" for Telegram's limits.
 DEFAULT_LIMITED_METHODS = frozenset({"sendmessage"})
+# Telegram: "no more than 30 messages per second" to different chats from one bot.
+TELEGRAM_PER_SECOND = 30.0
 
 
 @dataclass
@@ -40,7 +43,8 @@ class RateLimit:
 @dataclass
 class Limits:
     flood: list[FloodRule] = field(default_factory=list)
-    rate: RateLimit = field(default_factory=RateLimit)
+    rate: RateLimit = field(default_factory=RateLimit)  # for every bot without its own
+    per_bot: dict[int, RateLimit] = field(default_factory=dict)
     _bot_sent: dict[int, deque[float]] = field(default_factory=dict)
     _chat_sent: dict[tuple[int, int], deque[float]] = field(default_factory=dict)
 
@@ -59,11 +63,25 @@ class Limits:
         per_second: float | None,
         per_chat_per_second: float | None = None,
         methods: list[str] | None = None,
-    ) -> None:
+        bot_id: int | None = None,
+    ) -> RateLimit:
+        """The limits for one bot (bot_id), or for every bot that has none of its own."""
         chosen = frozenset(m.lower() for m in methods) if methods else DEFAULT_LIMITED_METHODS
-        self.rate = RateLimit(per_second, per_chat_per_second, chosen)
-        self._bot_sent.clear()
-        self._chat_sent.clear()
+        rate = RateLimit(per_second, per_chat_per_second, chosen)
+        if bot_id is None:
+            self.rate = rate
+            self.per_bot.clear()
+            self._bot_sent.clear()
+            self._chat_sent.clear()
+        else:
+            self.per_bot[bot_id] = rate
+            self._bot_sent.pop(bot_id, None)
+            for key in [k for k in self._chat_sent if k[0] == bot_id]:
+                del self._chat_sent[key]
+        return rate
+
+    def rate_for(self, bot_id: int) -> RateLimit:
+        return self.per_bot.get(bot_id, self.rate)
 
     def check(self, bot_id: int, method: str, chat_id: int | None) -> None:
         """Raise a 429 ApiError if this call must be refused; otherwise count it."""
@@ -72,7 +90,7 @@ class Limits:
                 rule.remaining -= 1
                 self.flood = [r for r in self.flood if r.remaining > 0]
                 raise too_many_requests(rule.retry_after)
-        rate = self.rate
+        rate = self.rate_for(bot_id)
         if method not in rate.methods or (
             rate.per_second is None and rate.per_chat_per_second is None
         ):

@@ -113,6 +113,7 @@ class SandboxServer:
         bot_name: str = "Tandem",
         bot_token: str | None = None,
         insecure_webhooks: bool = False,
+        rate_limit: float | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -121,6 +122,7 @@ class SandboxServer:
             bot_name=bot_name,
             bot_token=bot_token,
             insecure_webhooks=insecure_webhooks,
+            rate_limit=rate_limit,
         )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None

@@ -76,6 +76,9 @@ class User:
     last_name: str | None = None
     username: str | None = None
     language_code: str | None = "en"
+    # The person deleted their Telegram account: every bot's messages to them are refused, for
+    # good (a new account would be a new user id).
+    deactivated: bool = False
 
 
 @dataclass
@@ -191,6 +194,7 @@ class Bot:
     callbacks: dict[str, CallbackRecord] = field(default_factory=dict)
     calls: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=CALL_LOG_SIZE))
     calls_total: int = 0
+    too_many_requests: int = 0  # 429 answers given to this bot (flood rules and rate limits)
     chats: dict[int, Chat] = field(default_factory=dict)
     # Profile texts and menu buttons, keyed by (setting, language code or chat id).
     settings: dict[tuple[str, str | int], Any] = field(default_factory=dict)
@@ -209,6 +213,8 @@ class Bot:
 
     def log_call(self, method: str, error: ApiError | None, chat_id: int | None) -> None:
         self.calls_total += 1
+        if error is not None and error.error_code == 429:
+            self.too_many_requests += 1
         self.calls.append(
             {
                 "method": method,
@@ -256,6 +262,7 @@ class SandboxState:
         bot_name: str = "Tandem",
         bot_token: str | None = None,
         insecure_webhooks: bool = False,
+        rate_limit: float | None = None,
     ) -> None:
         self.bot_username = bot_username
         self.bot_name = bot_name
@@ -263,7 +270,9 @@ class SandboxState:
         self.bots: dict[int, Bot] = {}
         self.users: dict[int, User] = {}
         self.default_bot_id: int | None = None
-        self.limits = Limits()
+        # rate_limit: messages a second per bot, enforced with 429s as Telegram does (about 30).
+        self.rate_limit = rate_limit
+        self.limits = self._new_limits()
         self.closing = False
         self._http: httpx.AsyncClient | None = None
         self._pushers: dict[int, Any] = {}  # bot id -> webhook.WebhookPusher
@@ -271,6 +280,12 @@ class SandboxState:
         self._bot_token = bot_token
         if bot_token is not None:
             self.default_bot_id = self.bot_for_token(bot_token).id
+
+    def _new_limits(self) -> Limits:
+        limits = Limits()
+        if self.rate_limit is not None:
+            limits.set_rate(self.rate_limit)
+        return limits
 
     # -- bots and people ------------------------------------------------------------------------
 
@@ -342,6 +357,8 @@ class SandboxState:
             raise bad_request("chat not found")
         if chat_id not in self.users:
             raise bad_request("chat not found")
+        if self.users[chat_id].deactivated:
+            raise forbidden("user is deactivated")
         chat = bot.chats.get(chat_id)
         if chat is None or not chat.started:
             raise forbidden("bot can't initiate conversation with a user")
@@ -430,6 +447,8 @@ class SandboxState:
 
     def _open_for_user(self, bot: Bot, user_id: int) -> Chat:
         chat = self.chat(bot, user_id)
+        if chat.user.deactivated:
+            raise ControlError(409, "this person deleted their account; they cannot write")
         if chat.blocked:
             raise ControlError(409, "this person has blocked the bot; unblock first")
         return chat
@@ -594,6 +613,25 @@ class SandboxState:
             "new_chat_member": new,
         }
         return self.enqueue(bot, user_id, "my_chat_member", update)
+
+    def started_chats(self, bot: Bot, user_ids: list[int], first_name: str) -> int:
+        """People who started the bot long ago (their /start long since handled): chats the
+        bot may write to, with nothing pending. For benchmarks with thousands of people."""
+        for user_id in user_ids:
+            self.chat(bot, self.add_user(first_name, user_id=user_id).id).started = True
+        return len(user_ids)
+
+    def delete_account(self, user_id: int) -> User:
+        """The person deletes their Telegram account: from now on every bot that writes to
+        them is told "Forbidden: user is deactivated". Telegram sends bots no update for it."""
+        user = self.user(user_id)
+        if not user.deactivated:
+            user.deactivated = True
+            for bot in self.bots.values():
+                chat = bot.chats.get(user_id)
+                if chat is not None:
+                    chat.touch()
+        return user
 
     # -- what bots do ---------------------------------------------------------------------------
 
@@ -767,7 +805,7 @@ class SandboxState:
         self.bots.clear()
         self.users.clear()
         self.default_bot_id = None
-        self.limits = Limits()
+        self.limits = self._new_limits()
         if self._bot_token is not None:
             self.default_bot_id = self.bot_for_token(self._bot_token).id
 

@@ -11,6 +11,9 @@ COMMANDS = [
     BotCommand("menu", "See the things you can do"),
     BotCommand("pause", "Stop for now, carry on later"),
     BotCommand("back", "Go back to the last question"),
+    BotCommand("next", "When is my next appointment?"),
+    BotCommand("stop_reminders", "Stop reminders"),
+    BotCommand("start_reminders", "Turn reminders back on"),
     BotCommand("language", "English or Cymraeg"),
     BotCommand("help", "How Tandem works, and who to call"),
 ]
@@ -19,6 +22,9 @@ COMMANDS_CY = [
     BotCommand("menu", "Gweld y pethau y gallwch chi eu gwneud"),
     BotCommand("pause", "Stopio am nawr, parhau wedyn"),
     BotCommand("back", "Mynd yn ôl i'r cwestiwn diwethaf"),
+    BotCommand("next", "Pryd mae fy apwyntiad nesaf?"),
+    BotCommand("stop_reminders", "Stopio nodiadau atgoffa"),
+    BotCommand("start_reminders", "Troi nodiadau atgoffa ymlaen eto"),
     BotCommand("language", "Cymraeg neu English"),
     BotCommand("help", "Sut mae Tandem yn gweithio, a phwy i'w ffonio"),
 ]

@@ -44,6 +44,16 @@ def catalogue() -> Catalogue:
     return _CATALOGUE
 
 
+_hash_cache: dict[str, str] = {}
+
+
+def hashed(password: str) -> str:
+    """argon2 is slow on purpose: one hash per password is enough for a test run."""
+    if password not in _hash_cache:
+        _hash_cache[password] = auth.hash_password(password)
+    return _hash_cache[password]
+
+
 class Clock:
     """The app's clock, moved by the test instead of waiting."""
 
@@ -107,7 +117,7 @@ class ReviewHarness:
                 email=f"{role}.{n}@example.org",
                 name=name or f"{role.replace('_', ' ').title()} {n}",
                 role=role,
-                password_hash=auth.hash_password(password),
+                password_hash=hashed(password),
                 must_change_password=must_change,
             )
             session.add(staff)

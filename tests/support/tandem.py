@@ -11,9 +11,10 @@ import asyncio
 import itertools
 import random
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.runtime import Running, serve
 from bot.sandbox.client import Chat, SandboxClient
 from bot.sandbox.server import SandboxServer
 from storage.export import person_export
+from storage.types import utcnow
 from tests.support.databases import sqlite_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,12 +99,20 @@ def test_settings(sandbox: SandboxServer, tmp_path: Path, **overrides: Any) -> S
 
 @asynccontextmanager
 async def running_tandem(
-    sandbox: SandboxServer, tmp_path: Path, *, web: bool = False, **overrides: Any
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    *,
+    web: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    **overrides: Any,
 ) -> AsyncIterator[Harness]:
+    """``clock``: the one clock Tandem reads (a test moves it instead of waiting)."""
     settings = test_settings(sandbox, tmp_path, **overrides)
     stop = asyncio.Event()
     ready: asyncio.Future[Running] = asyncio.get_running_loop().create_future()
-    task = asyncio.create_task(serve(settings, stop=stop, on_ready=ready.set_result, web=web))
+    task = asyncio.create_task(
+        serve(settings, stop=stop, on_ready=ready.set_result, web=web, clock=clock or utcnow)
+    )
     done, _ = await asyncio.wait({task, ready}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
     if task in done:
         await task  # start-up failed: show why

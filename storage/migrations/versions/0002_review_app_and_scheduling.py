@@ -178,6 +178,8 @@ def upgrade() -> None:
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("emailed_at", storage.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("email_outcome", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
         sa.ForeignKeyConstraint(
             ["service_user_id"],
