@@ -28,13 +28,13 @@ demo: $(STAMP) $(ASSETS)
 run: $(STAMP) $(ASSETS)
 	$(BIN)/tandem serve
 
-## The whole test suite.
+## The whole test suite, on every core (each test has its own databases, ports and bot).
 test: $(STAMP) $(ASSETS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 ## Everything but the crash test and the browser tests.
 test-fast: $(STAMP) $(ASSETS)
-	$(BIN)/python -m pytest -m "not slow and not browser"
+	$(BIN)/python -m pytest -n auto -m "not slow and not browser"
 
 bench: $(STAMP) $(ASSETS)
 	$(BIN)/python -m tests.bench
