@@ -22,7 +22,6 @@ from bot.conversations.catalogue import Catalogue, in_lang
 from bot.engine import Script
 from bot.review.access import NotFound, audited, person_for, staff_of
 from bot.review.appointments import KINDS, Typed, parse_date
-from bot.review.ids import known
 from bot.review.web import UK, config, render, uk_date, uk_time
 from bot.scheduling.assignments import NotSettable, cancel_assignment, set_tools
 from storage.models import Appointment, Assignment, ServiceUser
@@ -241,7 +240,6 @@ def _form(
 
 @router.get("/people/{person_id:int}/assignments/new")
 async def new_assignment(request: Request, person_id: int) -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     async with cfg.db.transaction() as session:
@@ -264,7 +262,6 @@ async def add_assignment(
     year: Annotated[str, Form(alias="by-year")] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     now = cfg.clock()
@@ -314,7 +311,6 @@ async def add_assignment(
 
 @router.post("/people/{person_id:int}/assignments/{assignment_id:int}/cancel")
 async def cancel(request: Request, person_id: int, assignment_id: int) -> Response:
-    known(person_id, assignment_id)
     cfg = config(request)
     staff = staff_of(request)
     now = cfg.clock()

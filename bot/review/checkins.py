@@ -18,7 +18,6 @@ from fastapi.responses import RedirectResponse, Response
 from bot.review.access import audited, person_for, staff_of
 from bot.review.appointments import Typed, parse_date
 from bot.review.between import EVERY, every_words, first_name
-from bot.review.ids import known
 from bot.review.web import UK, config, render
 from bot.scheduling.checkins import (
     DEFAULT_TOOL,
@@ -117,7 +116,6 @@ def _has_tool(request: Request, person: ServiceUser) -> bool:
 
 @router.get("/people/{person_id:int}/checkins")
 async def checkins_page(request: Request, person_id: int) -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     now = cfg.clock()
@@ -145,7 +143,6 @@ async def change_checkins(
     month: Annotated[str, Form(alias="first-month")] = "",
     year: Annotated[str, Form(alias="first-year")] = "",
 ) -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     now = cfg.clock()

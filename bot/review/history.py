@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.review.access import NotFound, audited, person_for, staff_of
 from bot.review.changes import what_changed
-from bot.review.ids import known
 from bot.review.profile import ToolView, answers_by_conversation, tool_view
 from bot.review.web import config, render
 from storage.models import Conversation, Note, Staff
@@ -94,7 +93,6 @@ async def conversation_page(
     form: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    known(person_id, conversation_id)
     cfg = config(request)
     staff = staff_of(request)
     async with cfg.db.transaction() as session:
@@ -142,7 +140,6 @@ async def show_conversation(request: Request, person_id: int, conversation_id: i
 
 @router.get("/people/{person_id:int}/tools/{tool}")
 async def tool_history(request: Request, person_id: int, tool: str) -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     if len(tool) > 64:

@@ -30,7 +30,6 @@ from bot.review.appointments import KINDS, next_appointment
 from bot.review.between import DONE as BETWEEN_DONE
 from bot.review.between import load_between
 from bot.review.changes import what_changed
-from bot.review.ids import known
 from bot.review.profile import ToolView, latest_by_tool
 from bot.review.web import config, render
 from storage.models import (
@@ -406,7 +405,6 @@ async def person_page(
     status: int = 200,
 ) -> Response:
     """The page, shown after a GET, or again with what was typed when a form on it was wrong."""
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     now = cfg.clock()

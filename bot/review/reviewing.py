@@ -16,7 +16,6 @@ from fastapi.responses import RedirectResponse, Response
 from bot.review import appointments
 from bot.review.access import NotFound, audited, person_for, staff_of
 from bot.review.history import conversation_page, shared_conversation
-from bot.review.ids import known
 from bot.review.person import person_page
 from bot.review.web import config
 from bot.scheduling import assignments
@@ -49,7 +48,6 @@ async def review_conversation(
     sensitive: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "person",
 ) -> Response:
-    known(person_id, conversation_id)
     cfg = config(request)
     staff = staff_of(request)
     text = note.strip()
@@ -102,7 +100,6 @@ async def review_conversation(
 
 @router.post("/people/{person_id:int}/notes")
 async def add_note(request: Request, person_id: int, text: Annotated[str, Form()] = "") -> Response:
-    known(person_id)
     cfg = config(request)
     staff = staff_of(request)
     words = text.strip()
@@ -130,7 +127,6 @@ async def resolve_flag(
     flag_id: int,
     resolution: Annotated[str, Form()] = "",
 ) -> Response:
-    known(person_id, flag_id)
     cfg = config(request)
     staff = staff_of(request)
     words = resolution.strip()

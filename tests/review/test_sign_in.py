@@ -103,3 +103,22 @@ async def test_security_headers(review: ReviewHarness) -> None:
         assert page.headers["x-frame-options"] == "DENY"
         cookie = [c for c in page.headers.get_list("set-cookie")]  # nothing new set on a page
         assert not cookie
+
+
+async def test_ids_beyond_the_databases_range_are_not_found(review: ReviewHarness) -> None:
+    # PostgreSQL refuses such a number outright; it names nothing, so it is "not found".
+    sam = await review.staff()
+    alex = await review.person(sam)
+    async with review.signed_in(sam) as web:
+        for url in (
+            "/people/99999999999",
+            f"/people/{alex.id}/conversations/99999999999",
+            f"/people/{alex.id}/media/99999999999",
+        ):
+            page = await web.get(url)
+            assert page.status_code == 404, url
+            assert "Page not found" in page.text
+        refused = await web.post(
+            f"/people/{alex.id}/flags/99999999999/resolve", {"resolution": "x"}
+        )
+        assert refused.status_code == 404
