@@ -20,8 +20,8 @@ from bot.conversations.onboarding import Onboarding
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
 from bot.notifications import notify
-from bot.scheduling.appointments import next_appointment
 from bot.scheduling.quiet import zone
+from storage.appointments import next_appointment
 from storage.conversations import (
     conversation_for,
 )

@@ -13,12 +13,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.review.access import audited, person_for, staff_of
 from bot.review.web import UK, config, render
 from bot.scheduling.appointments import appointment_changed
+from storage.appointments import next_appointment
 from storage.models import Appointment
 
 router = APIRouter()
@@ -27,23 +27,6 @@ KINDS = {"in_person": "In person", "phone": "Phone call", "video": "Video call"}
 PLACE_MAX = 200
 FURTHEST = timedelta(days=366 * 2)
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
-
-
-async def next_appointment(
-    session: AsyncSession, person_id: int, now: datetime
-) -> Appointment | None:
-    """The earliest appointment still to come that is not cancelled."""
-    rows = await session.exec(
-        select(Appointment)
-        .where(
-            Appointment.service_user_id == person_id,
-            col(Appointment.at) > now,
-            col(Appointment.cancelled_at).is_(None),
-        )
-        .order_by(col(Appointment.at), col(Appointment.id))
-        .limit(1)
-    )
-    return rows.first()
 
 
 async def book(

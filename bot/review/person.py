@@ -26,12 +26,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.review import history
 from bot.review.access import audited, person_for, staff_of
-from bot.review.appointments import KINDS, next_appointment
+from bot.review.appointments import KINDS
 from bot.review.between import DONE as BETWEEN_DONE
 from bot.review.between import load_between
 from bot.review.changes import what_changed
 from bot.review.profile import ToolView, latest_by_tool
 from bot.review.web import config, render
+from storage.appointments import next_appointment
 from storage.models import (
     Appointment,
     Conversation,

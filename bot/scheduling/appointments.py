@@ -81,20 +81,3 @@ async def _follow(session: AsyncSession, appointment: Appointment, now: datetime
             await assignments.move_due(
                 session, assignment, due_at=appointment.at, appointment_id=appointment.id, now=now
             )
-
-
-async def next_appointment(
-    session: AsyncSession, person_id: int, now: datetime
-) -> Appointment | None:
-    """The earliest appointment still to come that is not cancelled."""
-    rows = await session.exec(
-        select(Appointment)
-        .where(
-            Appointment.service_user_id == person_id,
-            col(Appointment.at) > now,
-            col(Appointment.cancelled_at).is_(None),
-        )
-        .order_by(col(Appointment.at), col(Appointment.id))
-        .limit(1)
-    )
-    return rows.first()
