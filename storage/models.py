@@ -30,6 +30,9 @@ class Organisation(SQLModel, table=True):
     remind_day_before: bool = Field(default=True)
     remind_on_the_day: bool = Field(default=True)
     reminder_hour: int = Field(default=9)
+    # A flag nobody has marked as dealt with after this many office hours goes to the
+    # organisation's seniors too (their caseload, and an email).
+    escalation_hours: int = Field(default=4)
     created_at: datetime = _created()
 
 
@@ -277,9 +280,50 @@ class Flag(SQLModel, table=True):
     update_id: int | None = Field(default=None, sa_type=BigInteger)
     created_at: datetime = _created()
     callback_requested_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # A voice note or photo whose caption raised the flag: Telegram's reference to it.
+    media_kind: str | None = Field(default=None, max_length=20)
+    file_id: str | None = Field(default=None, max_length=255)
+    # The newest message added to this flag (the first, or a repeat): worrying messages soon
+    # after it are added to it rather than raising new flags.
+    last_message_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # What the person chose after the crisis reply: later (carry on with the tool later) |
+    # call | ok. "ok" never closes a flag; only staff do.
+    person_choice: str | None = Field(default=None, max_length=20)
+    person_choice_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The outbox row of the newest choice message, so a newer one can take its buttons away.
+    choice_outbox_id: int | None = Field(default=None, sa_type=BigInteger)
+    # Whether a call is safe (asked when someone may be hurting them): safe | not_safe | times,
+    # with the times they typed; awaiting_times_since while their next message is those times.
+    contact: str | None = Field(default=None, max_length=20)
+    contact_times: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    awaiting_times_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Follow-up: not dealt with by `escalate_at` (office hours), it goes to the seniors.
+    escalate_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolved_by: int | None = Field(default=None, foreign_key="staff.id")
     resolution: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class FlagMessage(SQLModel, table=True):
+    """A message added to a flag after the one that raised it: another worrying message soon
+    after (repeat), or what the person wrote while the crisis reply waited for their choice
+    (after). Never an answer to a tool."""
+
+    __tablename__ = "flag_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    flag_id: int = Field(foreign_key="flag.id", index=True)
+    service_user_id: int = Field(foreign_key="service_user.id", index=True)
+    # repeat | after
+    kind: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    categories: list[str] = Field(default_factory=list, sa_type=JSONType)
+    rule: str | None = Field(default=None, max_length=300)
+    media_kind: str | None = Field(default=None, max_length=20)
+    file_id: str | None = Field(default=None, max_length=255)
+    update_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _created()
 
 
 class Note(SQLModel, table=True):
@@ -430,7 +474,7 @@ class StaffNotification(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id")
     service_user_id: int = Field(foreign_key="service_user.id")
-    # shared | flag | callback
+    # shared | flag | callback | escalated (a flag left too long, to a senior)
     kind: str = Field(max_length=20)
     created_at: datetime = _created()
     emailed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
