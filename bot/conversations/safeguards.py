@@ -41,5 +41,11 @@ class Safeguards:
             return None
         return self.rules.check(text)
 
-    def first_line(self, category: str, lang: str) -> str | None:
-        return self.rules.first_line(category, lang) if self.rules else None
+    def reply(self, match: Match, lang: str) -> str:
+        """The helplines for what matched, in the person's language."""
+        assert self.rules is not None, "a match comes from loaded rules"
+        return self.rules.reply(match, lang)
+
+    def call_mode(self, match: Match) -> str:
+        assert self.rules is not None, "a match comes from loaded rules"
+        return self.rules.call_mode(match)

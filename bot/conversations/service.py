@@ -120,10 +120,7 @@ class ConversationService(Onboarding):
         match = safeguards.check(inc.text)
         if match is None:
             return
-        first = safeguards.first_line(match.category, t.lang)
-        if first:
-            t.send_text(first)
-        t.send("crisis")
+        t.send_text(safeguards.reply(match, t.lang))
         if t.person is None or t.person.id is None:
             return  # someone without a link still gets the numbers; there is no one to tell
         current = await self._current(t)

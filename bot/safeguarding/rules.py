@@ -36,7 +36,11 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _PLACEHOLDER = " ~"
 
 TOP_KEYS = ("languages", "spellings", "fuzzy", "words", "everyday", "categories")
-CATEGORY_KEYS = ("label", "first_line", "phrases", "except")
+CATEGORY_KEYS = ("label", "reply", "also", "call", "phrases", "except")
+# How a call from the probation officer is offered after the reply: `offer` asks whether they
+# would like one; `ask_if_safe` first asks whether a call is safe at all, and when (someone may
+# be hurting them, and may be there when the phone rings).
+CALL_MODES = ("offer", "ask_if_safe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +85,10 @@ class _Compiled:
 @dataclass(frozen=True, slots=True)
 class Category:
     key: str
-    label: Mapping[str, str]
-    first_line: Mapping[str, str]  # a language may have none
+    label: Mapping[str, str]  # for staff
+    reply: Mapping[str, str]  # what the person is told first, in every language
+    also: Mapping[str, str]  # one line added when a more urgent category leads (may be empty)
+    call: str  # one of CALL_MODES
     rules: tuple[Rule, ...] = field(repr=False)
     exceptions: tuple[Rule, ...] = field(repr=False)
 
@@ -160,15 +166,32 @@ class Rules:
                 return category
         raise KeyError(key)
 
-    def first_line(self, key: str, language: str) -> str | None:
-        """The category's opening line for the reply in `language`, if the file has one."""
-        return self.category(key).first_line.get(language)
+    def reply(self, match: Match, language: str) -> str:
+        """What the person is told first: the leading category's reply, then the `also:` line
+        of each other category that matched, in `language` (English where a text is missing)."""
+        lead = self.category(match.category)
+        parts = [_pick(lead.reply, language)]
+        for key in match.categories[1:]:
+            line = _pick(self.category(key).also, language)
+            if line:
+                parts.append(line)
+        return "\n\n".join(p for p in parts if p)
+
+    def call_mode(self, match: Match) -> str:
+        """`ask_if_safe` when any category that matched says so: a call must not put the
+        person at risk, whichever category leads the reply."""
+        modes = {self.category(key).call for key in match.categories}
+        return "ask_if_safe" if "ask_if_safe" in modes else "offer"
 
     def all_rules(self) -> Iterator[Rule]:
         yield from self.everyday
         for category in self.categories:
             yield from category.exceptions
             yield from category.rules
+
+
+def _pick(texts: Mapping[str, str], language: str) -> str:
+    return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
 
 
 def load_rules(path: str | Path) -> Rules:
@@ -488,7 +511,9 @@ class _Compiler:
         )
         return rule, patterns.compile_phrase(seq), patterns.needs(seq)
 
-    def read_texts(self, node: Node, what: str, *, required: bool) -> dict[str, str]:
+    def read_texts(
+        self, node: Node, what: str, *, required: bool, lines: bool = False
+    ) -> dict[str, str]:
         mapping = self.expect_map(node, what)
         if mapping is None:
             return {}
@@ -500,7 +525,13 @@ class _Compiler:
                     self.problem(mapping, f"{what} needs `{language}:` too")
                 continue
             text = self.expect_text(mapping.entries[language][1], f"{what} `{language}:`")
-            if text is not None:
+            if text is None:
+                continue
+            if lines:
+                # A reply keeps its lines (one helpline a line); spaces inside a line are tidied.
+                kept = [" ".join(line.split()) for line in text.value.strip().splitlines()]
+                out[language] = "\n".join(kept)
+            else:
                 out[language] = " ".join(text.value.split())
         return out
 
@@ -514,7 +545,7 @@ class _Compiler:
         if mapping is None:
             return None
         self.unknown_keys(mapping, CATEGORY_KEYS, "in a category")
-        for required in ("label", "phrases"):
+        for required in ("label", "reply", "phrases"):
             if required not in mapping.entries:
                 self.problem(key, f"the category `{name}` needs `{required}:`")
         entries = mapping.entries
@@ -523,11 +554,26 @@ class _Compiler:
             if "label" in entries
             else {}
         )
-        first = (
-            self.read_texts(entries["first_line"][1], "`first_line:`", required=False)
-            if "first_line" in entries
+        reply = (
+            self.read_texts(entries["reply"][1], "`reply:`", required=True, lines=True)
+            if "reply" in entries
             else {}
         )
+        also = (
+            self.read_texts(entries["also"][1], "`also:`", required=False)
+            if "also" in entries
+            else {}
+        )
+        call = "offer"
+        if "call" in entries:
+            node_call = entries["call"][1]
+            chosen = self.expect_text(node_call, "`call:`")
+            if chosen is not None and chosen.value not in CALL_MODES:
+                self.problem(
+                    chosen, f"`call:` is `{chosen.value}`; use one of: {', '.join(CALL_MODES)}"
+                )
+            elif chosen is not None:
+                call = chosen.value
         phrases = (
             self.read_per_language(
                 entries["phrases"][1], "`phrases:`", name, exception=False, required=True
@@ -543,7 +589,9 @@ class _Compiler:
         category = Category(
             key=name,
             label=label,
-            first_line=first,
+            reply=reply,
+            also=also,
+            call=call,
             rules=tuple(r for r, _, _ in phrases),
             exceptions=tuple(r for r, _, _ in excepts),
         )

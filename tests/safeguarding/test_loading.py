@@ -20,6 +20,11 @@ categories:
         - want to die
       cy:
         - eisiau marw
+    reply:
+      en: |
+        Help is here.
+        • Call 116 123
+      cy: Mae help yma.
 """
 
 
@@ -41,7 +46,56 @@ def test_good_file_loads() -> None:
     rules = parse_rules(GOOD, "sg.yaml")
     assert rules.check("i want to die") is not None
     assert rules.check("dw i eisiau marw") is not None
-    assert rules.first_line("test", "en") is None
+    match = rules.check("i want to die")
+    assert match is not None
+    assert rules.reply(match, "en") == "Help is here.\n• Call 116 123"
+    assert rules.reply(match, "cy") == "Mae help yma."
+    assert rules.call_mode(match) == "offer"
+
+
+def test_a_category_without_a_reply_is_refused() -> None:
+    text = GOOD.replace("    reply:\n      en: |\n        Help is here.\n        • Call 116 123\n      cy: Mae help yma.\n", "")
+    line, message = one(text)
+    assert line == 3 and "needs `reply:`" in message
+
+
+def test_a_reply_missing_a_language_is_refused() -> None:
+    line, message = one(GOOD.replace("      cy: Mae help yma.\n", ""))
+    assert "`reply:` needs `cy:` too" in message
+
+
+def test_an_unknown_call_mode_is_refused() -> None:
+    line, message = one(GOOD + "    call: whenever\n")
+    assert "use one of: offer, ask_if_safe" in message
+
+
+def test_the_reply_adds_the_also_lines_of_other_categories_and_the_safest_call() -> None:
+    two = GOOD + """  hurt:
+    label:
+      en: Hurt
+      cy: Brifo
+    reply:
+      en: Hurt reply.
+      cy: Ateb brifo.
+    also:
+      en: If someone hurts you, call 999.
+      cy: Os oes rhywun yn eich brifo, ffoniwch 999.
+    call: ask_if_safe
+    phrases:
+      en:
+        - he hit me
+      cy:
+        - tarodd e fi
+"""
+    rules = parse_rules(two, "sg.yaml")
+    match = rules.check("he hit me and i want to die")
+    assert match is not None and match.categories == ("test", "hurt")
+    assert rules.reply(match, "en") == (
+        "Help is here.\n• Call 116 123\n\nIf someone hurts you, call 999."
+    )
+    assert rules.call_mode(match) == "ask_if_safe"
+    alone = rules.check("he hit me")
+    assert alone is not None and rules.reply(alone, "cy") == "Ateb brifo."
 
 
 def test_yaml_syntax_error_is_located() -> None:
@@ -61,7 +115,7 @@ def test_tab_is_located() -> None:
 
 def test_unknown_top_key_with_suggestion() -> None:
     line, message = one(GOOD + "everday:\n  en: [x]\n")
-    assert line == 12 and "did you mean `everyday`" in message
+    assert line == 17 and "did you mean `everyday`" in message
 
 
 def test_unknown_category_key() -> None:
@@ -144,4 +198,4 @@ def test_load_rules_reads_files(tmp_path: Path) -> None:
     latin.write_bytes(GOOD.encode() + b"# caf\xe9\n")
     with pytest.raises(SafeguardingError) as err:
         load_rules(latin)
-    assert err.value.problems[0].line == 12 and "UTF-8" in err.value.problems[0].message
+    assert err.value.problems[0].line == 17 and "UTF-8" in err.value.problems[0].message

@@ -17,6 +17,7 @@ words:
 categories:
   test:
     label: {en: Test}
+    reply: {en: Help.}
     phrases:
       en:
 """

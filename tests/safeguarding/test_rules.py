@@ -133,22 +133,32 @@ def test_exceptions_are_quiet_on_their_own_example(rules: Rules) -> None:
     assert loud == []
 
 
-def test_labels_and_first_lines(rules: Rules) -> None:
+def test_labels_replies_and_calls(rules: Rules) -> None:
     keys = [c.key for c in rules.categories]
-    assert set(keys) == {
-        "suicide_self_harm",
-        "harm_to_others",
-        "being_harmed",
-        "nowhere_to_sleep",
+    assert keys == [
         "medical_emergency",
-    }
+        "suicide_self_harm",
+        "being_harmed",
+        "harm_to_others",
+        "nowhere_to_sleep",
+        "struggling_to_cope",
+    ]
     assert rules.languages == ("en", "cy")
     for category in rules.categories:
         assert set(category.label) == {"en", "cy"}
-        for language in ("en", "cy"):
-            assert rules.first_line(category.key, language), (category.key, language)
-    assert "0808 800 4444" in (rules.first_line("nowhere_to_sleep", "en") or "")
-    assert "0808 80 10 800" in (rules.first_line("being_harmed", "cy") or "")
+        assert set(category.reply) == {"en", "cy"} and set(category.also) == {"en", "cy"}
+        assert "999" in category.reply["en"] and "999" in category.reply["cy"], category.key
+    reply = rules.category("suicide_self_harm").reply["en"]
+    for number in ("116 123", "85258", "NHS 111, option 2", "999"):
+        assert number in reply
+    assert "0808 164 0123" in rules.category("suicide_self_harm").reply["cy"]
+    harmed = rules.category("being_harmed")
+    assert harmed.call == "ask_if_safe"
+    for words in ("press 55", "0808 2000 247", "0808 80 10 800", "delete this chat", "passcode"):
+        assert words in harmed.reply["en"], words
+    assert "0808 80 10 800" in harmed.reply["cy"]
+    assert "0808 800 4444" in rules.category("nowhere_to_sleep").reply["en"]
+    assert {c.key for c in rules.categories if c.call == "offer"} == set(keys) - {"being_harmed"}
     with pytest.raises(KeyError):
         rules.category("nope")
 

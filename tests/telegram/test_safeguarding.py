@@ -15,7 +15,6 @@ async def test_crisis_in_the_middle_of_a_tool(tandem: Harness) -> None:
     await chat.wait_for(lambda m: "Think of a good day" in m.text and m.buttons)
     await chat.send("honestly i dont see the point anymore, i wanna kill myself")
     first = await chat.wait_for("Samaritans: call 116 123")
-    assert "Nobody watches this chat all the time" in first.text
     assert "Shout: text SHOUT to 85258" in first.text and "999" in first.text
     await chat.wait_for(lambda m: "Yes, please call me" in m.labels)
     # ...and the conversation carries on where it was: the message is kept as the answer.
