@@ -211,6 +211,7 @@ class _Compiler:
             below=self.ids[index + 1] if index + 1 < len(self.ids) else END,
             short=as_text(short) if short is not None else None,
             asks_for_call=bool(getattr(step, "asks_for_call", False)),
+            expected_worries=frozenset(getattr(step, "expected_worries", None) or ()),
             check=check,
             wording=Wording.of(text),
         )
@@ -501,6 +502,14 @@ class _Compiler:
                         "`share: always` means nobody is asked, but this script has a "
                         "`check_answers` step that asks; remove one of them",
                     )
+            named: set[str] = set()
+            for number, name in enumerate(getattr(step, "expected_worries", None) or ()):
+                if name in named:
+                    self.warn(
+                        (*here, "expected_worries", number),
+                        f"`{name}` is listed twice in `expected_worries`; once is enough",
+                    )
+                named.add(name)
             if isinstance(step, ListQuestion):
                 seen: set[str] = set()
                 for number, item in enumerate(step.questions):

@@ -53,6 +53,10 @@ NonBlank = Annotated[str, AfterValidator(_not_blank)]
 
 Identifier = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
 
+WorryName = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+"""The name of a safeguarding category, like `suicide_self_harm` (the engine does not know
+which names exist: the rules live in dialogues/safeguarding.yaml, read by bot/safeguarding)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
@@ -257,6 +261,14 @@ class _Question(_Step, _Asks):
         False,
         description="`true` on a yes/no question: a Yes asks the probation officer to call, "
         "at once, whether or not the person shares the rest of their answers.",
+    )
+    expected_worries: list[WorryName] | None = Field(
+        None,
+        min_length=1,
+        description="Safeguarding categories (names from safeguarding.yaml, like "
+        "`[suicide_self_harm, struggling_to_cope]`) that are the answer this question asks for. "
+        "Words in these categories are kept as the answer, not treated as a crisis; words in "
+        "any other category still are.",
     )
 
 

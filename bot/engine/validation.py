@@ -113,6 +113,11 @@ def _unknown_key(key: str, loc: tuple[str | int, ...]) -> str:
             f"`{key}:` doesn't work on a question inside a list: each item's questions are "
             "asked in order"
         )
+    if owner in ITEM_KINDS.values() and key == "expected_worries":
+        return (
+            "`expected_worries:` goes on the list itself (the step with `answer: list`), "
+            "not on a question inside it"
+        )
     if owner is CheckStep and key in STEP_KEYS:
         return (
             f"`{key}:` doesn't work on the check-your-answers step; it takes `ask`, "
@@ -157,6 +162,8 @@ def _describe(detail: ErrorDetails) -> str:
         if isinstance(value, list):
             return f"`{name}` takes one value; to test several, write `one_of: [a, b]`"
         return f"`{name}` should be one value: a word, a number or a date"
+    if name == "expected_worries" and kind in ("list_type", "string_pattern_mismatch"):
+        return _worries_problem(value if kind == "string_pattern_mismatch" else None)
     if kind in ("string_type", "str_type"):
         return f"`{name}` should be a text, not a list or a block of `key: value` lines"
     if kind in ("bool_parsing", "bool_type"):
@@ -224,6 +231,18 @@ def _describe(detail: ErrorDetails) -> str:
     if kind in ("blank_text", "step_shape", "item_shape", "condition_shape", "next_shape"):
         return detail["msg"]
     return f"`{name}`: {detail['msg']}"
+
+
+def _worries_problem(value: object) -> str:
+    example = "like `[suicide_self_harm, struggling_to_cope]`"
+    if value is None:
+        return f"`expected_worries` should be a list of safeguarding categories, {example}"
+    suggestion = slug(value) if isinstance(value, str) else ""
+    hint = f"`{suggestion}`" if suggestion and suggestion[0].isalpha() else "`suicide_self_harm`"
+    return (
+        f"`{value}` is not the name of a safeguarding category: write the name as "
+        f"safeguarding.yaml does, in lower-case letters, numbers and _ (like {hint})"
+    )
 
 
 def _items(count: object) -> str:

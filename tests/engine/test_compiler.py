@@ -324,3 +324,54 @@ def test_step_lengths(shipped: Script) -> None:
     assert shipped.step("good_day").min_length is None
     assert shipped.step("want_help").max_length is None
     assert shipped.step("welcome").max_length is None
+
+
+def test_expected_worries_are_carried_on_the_step() -> None:
+    script = compile_ok("""
+    steps:
+      - id: hello
+        say: Hi.
+      - id: warning_signs
+        ask: What tells you a hard time may be coming?
+        skip: true
+        expected_worries: [suicide_self_harm, struggling_to_cope]
+      - id: people
+        ask: Who can you ask for help?
+        answer: list
+        expected_worries: [being_harmed]
+        questions:
+          - id: name
+            ask: What is their name?
+      - id: other
+        ask: Anything else?
+    """)
+    assert script.step("warning_signs").expected_worries == frozenset(
+        {"suicide_self_harm", "struggling_to_cope"}
+    )
+    assert script.step("people").expected_worries == frozenset({"being_harmed"})
+    assert script.step("other").expected_worries == frozenset()
+    assert script.step("hello").expected_worries == frozenset()
+    assert script.warnings == ()
+    # The engine only carries the names: any name of the right shape is accepted here (which
+    # categories exist is for the safeguarding rules, which the engine never reads).
+    made_up = compile_ok("""
+    steps:
+      - id: q
+        ask: x
+        expected_worries: [no_such_category_yet]
+    """)
+    assert made_up.step("q").expected_worries == frozenset({"no_such_category_yet"})
+
+
+def test_an_expected_worry_listed_twice_is_a_warning() -> None:
+    script = compile_ok("""
+    steps:
+      - id: q
+        ask: x
+        expected_worries: [suicide_self_harm, suicide_self_harm]
+    """)
+    assert script.step("q").expected_worries == frozenset({"suicide_self_harm"})
+    assert [str(w) for w in script.warnings] == [
+        "t.yaml:7:43: warning: `suicide_self_harm` is listed twice in `expected_worries`; "
+        "once is enough"
+    ]

@@ -307,3 +307,54 @@ def test_every_kind_in_the_json_schema() -> None:
     text = json.dumps(ScriptModel.model_json_schema())
     for word in ("multi_choice", "check_answers", "none_of_these", "rather_not_say", "one_of"):
         assert word in text
+
+
+def test_expected_worries_is_a_list_of_category_names() -> None:
+    text = make("""
+    steps:
+      - id: a
+        ask: x
+        expected_worries: suicide_self_harm
+      - id: b
+        ask: x
+        expected_worries: [Suicide self-harm, struggling_to_cope]
+      - id: c
+        ask: x
+        expected_worries: []
+    """)
+    assert problems(text) == [
+        "t.yaml:7:23: `expected_worries` should be a list of safeguarding categories, "
+        "like `[suicide_self_harm, struggling_to_cope]`",
+        "t.yaml:10:24: `Suicide self-harm` is not the name of a safeguarding category: write "
+        "the name as safeguarding.yaml does, in lower-case letters, numbers and _ "
+        "(like `suicide_self_harm`)",
+        "t.yaml:13:23: `expected_worries` needs at least 1 item; it has 0",
+    ]
+
+
+def test_expected_worries_only_on_a_question() -> None:
+    text = make("""
+    steps:
+      - id: hello
+        say: Hi.
+        expected_worries: [suicide_self_harm]
+      - id: people
+        ask: Who can you ask for help?
+        answer: list
+        expected_worries: [being_harmed]
+        questions:
+          - id: name
+            ask: What is their name?
+            expected_worries: [being_harmed]
+      - id: check
+        check_answers: true
+        expected_worries: [suicide_self_harm]
+    """)
+    assert problems(text) == [
+        "t.yaml:7:5: `expected_worries:` only works on a question (a step with `ask:`), "
+        "not on a `say:` step",
+        "t.yaml:15:9: `expected_worries:` goes on the list itself (the step with "
+        "`answer: list`), not on a question inside it",
+        "t.yaml:18:5: `expected_worries:` doesn't work on the check-your-answers step; it takes "
+        "`ask`, `share_button` and `keep_button`",
+    ]

@@ -454,3 +454,34 @@ def test_summary_line_counts() -> None:
     bad = check(DEAD_END + "  - id: q\n    ask: Again?\n")
     assert checker.summary_line([good]) == "1 file, 0 errors, 0 warnings"
     assert checker.summary_line([good, bad]).startswith("2 files, ")
+
+
+def test_expected_worries_mistakes_are_errors_that_say_where() -> None:
+    report = check(
+        """
+        steps:
+          - id: hello
+            say: Hi.
+            expected_worries: [suicide_self_harm]
+          - id: warning_signs
+            ask: What tells you a hard time may be coming?
+            skip: true
+            expected_worries: [Suicide]
+        """
+    )
+    assert lines(report) == [
+        "t.yaml:7:5: error: `expected_worries:` only works on a question (a step with `ask:`), "
+        "not on a `say:` step",
+        "t.yaml:11:24: error: `Suicide` is not the name of a safeguarding category: write the "
+        "name as safeguarding.yaml does, in lower-case letters, numbers and _ (like `suicide`)",
+    ]
+    fine = check(
+        """
+        steps:
+          - id: warning_signs
+            ask: What tells you a hard time may be coming?
+            skip: true
+            expected_worries: [suicide_self_harm, struggling_to_cope]
+        """
+    )
+    assert lines(fine) == []
