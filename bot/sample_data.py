@@ -3,7 +3,7 @@ them (the question as asked, the value, and the words shown for it). Used by the
 review app's tests and the benchmarks, which need people with history without chatting it all.
 
 - `add_conversation` writes one conversation with the answers given;
-- `sample_answers(tool, rng)` makes up believable answers to one of the ten tools, along a real
+- `sample_answers(tool, rng)` makes up believable answers to one of the shipped tools, along a real
   path through its script (real step ids and choice values; plain, varied words);
 - `populate` fills a database fast (bulk inserts in batches): organisations, staff, thousands
   of people with months of shared tools, flags, plan items and appointments;
@@ -568,6 +568,38 @@ def _places_that_help(rng: random.Random) -> Answers:
     return a
 
 
+def _safety_plan(rng: random.Random) -> Answers:
+    a: Answers = {}
+    _put(a, "warning_signs", _maybe(rng, 0.85, [
+        "I stop answering my phone and stay in bed",
+        "Not sleeping, going over and over things",
+        "When I start thinking everyone would be better off without me",
+        "Drinking on my own in the day",
+        "After a row with my ex",
+    ]))  # fmt: skip
+    _put(a, "coping", _maybe(rng, 0.8, [
+        "Take the dog out", "Music in my headphones", "A hot shower and a brew", "Go to the gym",
+    ]))  # fmt: skip
+    _put(a, "distractions", _maybe(rng, 0.75, [
+        "The café by the market", "My nan's house", "The park with my mate Dean", "Football",
+    ]))  # fmt: skip
+    if rng.random() < 0.1:
+        _put(a, "help_people", None)
+    else:
+        _put(a, "help_people", [
+            {"name": name, "how": _maybe(rng, 0.8, ["Text", "Call", "Go round", "Facebook"])}
+            for name in rng.sample(_FIRST_NAMES, rng.randint(1, 3))
+        ])  # fmt: skip
+    _put(a, "workers", _maybe(rng, 0.6, [
+        "My GP at the health centre", "The crisis team", "My key worker at the hostel",
+    ]))  # fmt: skip
+    _put(a, "make_safe", _maybe(rng, 0.5, [
+        "Give my tablets to my sister to look after", "Keep no drink in the flat",
+    ]))  # fmt: skip
+    _put(a, "reason", _maybe(rng, 0.7, ["My kids", "My dog", "Getting my own place", "My mum"]))
+    return a
+
+
 _PARTS = {
     "home": (["Quiet, my own room", "Close to my mum"], ["Damp", "Noisy neighbours"]),
     "money": (["Paid the rent on time", "Using a budget app"], ["Debts", "Benefits delayed"]),
@@ -619,9 +651,10 @@ SAMPLES: dict[str, Callable[[random.Random], Answers]] = {
     "my_responsibilities": _my_responsibilities,
     "people_in_my_life": _people_in_my_life,
     "places_that_help": _places_that_help,
+    "safety_plan": _safety_plan,
     "working_not_working": _working_not_working,
 }
-"""Made-up answers for each of the ten tools. Skipped questions are in the answers as None."""
+"""Made-up answers for each of the shipped tools. Skipped questions are in the answers as None."""
 
 # How often each tool is done: the check-in most, the longer tools now and then.
 TOOL_WEIGHTS: dict[str, int] = {
