@@ -25,6 +25,7 @@ kill myself") and they match "im gonna kil myslef", "I’M GOING TO KILLLL MYSEL
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -32,22 +33,75 @@ from collections.abc import Iterable, Mapping
 BOUNDARY = "."
 
 _APOSTROPHE = "'’‘`´ʼʹ′‛"
-_APOSTROPHES = dict.fromkeys(map(ord, _APOSTROPHE), None)
-_WELSH_SHORT = re.compile(rf"(?<=[^\W\d_])[{_APOSTROPHE}]([nNrRwW])\b")
+# The apostrophe first: a pattern that starts with a fixed character is found fast.
+_WELSH_SHORT = re.compile(r"'([nNrRwW])\b")
 _WELSH_LONG = {"n": " yn", "r": " yr", "w": " ei"}
-_REPEATS = re.compile(r"([^\W\d_])\1+")
-_TOKENS = re.compile(r"[^\W_]+|(?<!\.)\.(?!\.)|[!?;\n]")
+_DOTS = re.compile(r"\.{2,}")
+_PAIRS = tuple((chr(c) * 2, chr(c)) for c in range(ord("a"), ord("z") + 1))
+OTHER_LETTER = "\x7f"  # stands for letters of other alphabets: a word that no phrase has
+# Letters and digits stay (in lower case), a sentence mark becomes ".", anything else a space.
+_ASCII_BYTES = bytes(
+    ord(chr(c).lower())
+    if chr(c).isalnum() or chr(c) == OTHER_LETTER
+    else ord(".")
+    if chr(c) in ".!?;\n"
+    else ord(" ")
+    for c in range(256)
+)
+
+
+def _beyond_ascii(err: UnicodeError) -> tuple[str, int]:
+    """What a run of characters beyond ASCII becomes (after NFKD): accents (combining marks)
+    go, letters of other alphabets become one OTHER_LETTER each, anything else (emoji,
+    symbols) a space, which separates words."""
+    if not isinstance(err, UnicodeEncodeError):  # pragma: no cover - only used for encoding
+        raise err
+    run = err.object[err.start : err.end]
+    if all(map(unicodedata.combining, run)):
+        return "", err.end
+    if not any(map(str.isalnum, run)) and not any(map(unicodedata.combining, run)):
+        return " ", err.end
+    out = [
+        OTHER_LETTER if ch.isalnum() else " " for ch in run if not unicodedata.combining(ch)
+    ]
+    return "".join(out), err.end
+
+
+codecs.register_error("tandem-safeguarding", _beyond_ascii)
+
+
+def _welsh_short(match: re.Match[str]) -> str:
+    at = match.start()
+    before = match.string[at - 1] if at else " "
+    if before.isalpha() and not before.isdigit():
+        return _WELSH_LONG[match.group(1).lower()]
+    return match.group()
 
 
 def fold(text: str) -> str:
     """Steps 1-3: apostrophes, accents and compatibility forms, case, repeated letters."""
-    text = _WELSH_SHORT.sub(lambda m: _WELSH_LONG[m.group(1).lower()], text)
-    text = text.translate(_APOSTROPHES)
-    text = unicodedata.normalize("NFKD", text)
-    if not text.isascii():
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
-    return _REPEATS.sub(r"\1", text)
+    return _single_letters(_fold_letters(text))
+
+
+def _fold_letters(text: str) -> str:
+    """Steps 1-2, and step 3 for letters beyond a-z (rare once accents are folded)."""
+    for mark in _APOSTROPHE[1:]:
+        if mark in text:
+            text = text.replace(mark, "'")
+    if "'" in text:
+        text = _WELSH_SHORT.sub(_welsh_short, text).replace("'", "")
+    if text.isascii():
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text).casefold()
+    return text.encode("ascii", "tandem-safeguarding").decode("ascii")
+
+
+def _single_letters(text: str) -> str:
+    """A letter written twice or more in a row, written once (a-z; other letters in fold)."""
+    for pair, single in _PAIRS:
+        while pair in text:
+            text = text.replace(pair, single)
+    return text
 
 
 FUZZY_MIN = 6
@@ -59,16 +113,35 @@ def deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def fuzzy_index(targets: Iterable[str]) -> dict[str, str]:
+class FuzzyIndex(dict[str, str]):
+    """word-with-one-letter-left-out -> word; `targets` are the words themselves.
+
+    A word one slip away from a target (both of 6 letters or more) shares with it its first
+    three letters, or its last three, or both its first two and its last two: `near` says
+    whether any target could be one slip away, so most words are never looked up."""
+
+    def __init__(self, targets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.targets = frozenset(targets)
+        self._heads = frozenset(t[:3] for t in self.targets)
+        self._tails = frozenset(t[-3:] for t in self.targets)
+        self._ends = frozenset(t[:2] + t[-2:] for t in self.targets)
+
+    def near(self, word: str) -> bool:
+        return (
+            word[:3] in self._heads or word[-3:] in self._tails or word[:2] + word[-2:] in self._ends
+        )
+
+
+def fuzzy_index(targets: Iterable[str]) -> FuzzyIndex:
     """word-with-one-letter-left-out -> word, for matching a message word with one slip.
 
     A key two targets share is dropped (ambiguous); a key that is itself a target is left out.
     """
-    exact = set(targets)
-    index: dict[str, str] = {}
+    index = FuzzyIndex(targets)
     clashes: set[str] = set()
-    for target in exact:
-        for key in deletes(target) - exact:
+    for target in index.targets:
+        for key in deletes(target) - index.targets:
             if key in index and index[key] != target:
                 clashes.add(key)
             index[key] = target
@@ -78,10 +151,13 @@ def fuzzy_index(targets: Iterable[str]) -> dict[str, str]:
 
 
 def _fuzzy(token: str, index: Mapping[str, str]) -> str | None:
+    if isinstance(index, FuzzyIndex) and not index.near(token):
+        return None
     found = index.get(token)
     if found is None:
+        targets = index.targets if isinstance(index, FuzzyIndex) else frozenset()
         for key in deletes(token):
-            found = index.get(key)
+            found = index.get(key) or (key if key in targets else None)
             if found is not None:
                 break
     # Never turn one form of a word into another ("strangle" is not a slip for "strangled").
@@ -90,30 +166,62 @@ def _fuzzy(token: str, index: Mapping[str, str]) -> str | None:
     return found
 
 
+def tidy(
+    text: str,
+    spellings: Mapping[str, tuple[str, ...]],
+    fuzzy: Mapping[str, str] | None = None,
+) -> tuple[str, frozenset[str]]:
+    """Steps 1-6: the tidied message (``" i am going to kil myself "``, "." between sentences,
+    ``" "`` when it has no words) and the set of its words.
+
+    Whole-text steps run in C (str methods); the per-word steps (repeated letters, spellings,
+    slips) run once for each different word, so a message of 4096 characters costs little more
+    than a short one."""
+    text = _fold_letters(text)
+    if ".." in text:
+        text = _DOTS.sub(" ", text)
+    text = text.encode("ascii").translate(_ASCII_BYTES).decode("ascii")
+    found = text.replace(".", " . ").split()
+    if not found:
+        return " ", frozenset()
+    distinct = list(set(found))
+    joined = " ".join(distinct)
+    single = _single_letters(joined)
+    plain = distinct if single == joined else single.split()
+    changes: dict[str, str] = {}
+    present: set[str] = set()
+    for token, word in zip(distinct, plain, strict=True):
+        spelt = spellings.get(word)
+        if spelt is not None:
+            word = " ".join(spelt)
+            present.update(spelt)
+        else:
+            if fuzzy and FUZZY_MIN <= len(word) <= FUZZY_MAX:
+                word = _fuzzy(word, fuzzy) or word
+            present.add(word)
+        if word != token:
+            changes[token] = word
+    if changes:
+        found = [changes.get(token, token) for token in found]
+    line = " " + " ".join(found) + " "
+    if BOUNDARY in present:
+        while " . . " in line:
+            line = line.replace(" . . ", " . ")
+        line = line.removeprefix(" .")
+        if line.endswith(" . "):
+            line = line[:-2]
+        if line == " ":
+            return " ", frozenset()
+    return line, frozenset(present)
+
+
 def words(
     text: str,
     spellings: Mapping[str, tuple[str, ...]],
     fuzzy: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Steps 1-5: the message as a list of words ("." between sentences)."""
-    out: list[str] = []
-    for token in _TOKENS.findall(fold(text)):
-        if not token[0].isalnum():
-            if out and out[-1] != BOUNDARY:
-                out.append(BOUNDARY)
-            continue
-        meaning = spellings.get(token)
-        if meaning is not None:
-            out.extend(meaning)
-            continue
-        if fuzzy and FUZZY_MIN <= len(token) <= FUZZY_MAX:
-            near = _fuzzy(token, fuzzy)
-            if near is not None:
-                token = near
-        out.append(token)
-    while out and out[-1] == BOUNDARY:
-        out.pop()
-    return out
+    return tidy(text, spellings, fuzzy)[0].split()
 
 
 def normalise(
@@ -122,5 +230,4 @@ def normalise(
     fuzzy: Mapping[str, str] | None = None,
 ) -> str:
     """The plain form matched against the rules: ``" i am going to kil myself "``."""
-    found = words(text, spellings or {}, fuzzy)
-    return " " + " ".join(found) + " " if found else " "
+    return tidy(text, spellings or {}, fuzzy)[0]

@@ -8,20 +8,28 @@ same order, as whole words, after both have been tidied (see `normalise`). On to
     word*       the word with any ending of up to 4 letters: kill* = kill, kills, killed,
                 killing, killer
     *           exactly one word, any word
+    #           a number written in digits: took # pills = took 30 pills
     ...         up to three words, any words (or none)
     {name}      one of the words listed under `words: name:` at the top of the file
+    {start}     the start of a sentence (or of the message)
+    {end}       the end of a sentence (or of the message): "i give up {end}" matches
+                "i give up" and "I give up. Help", not "i give up on this form"
 
 Brackets can be nested: "(want|going) to (die|[be] dead)".
 
 Every phrase compiles to a regex of whole words: it starts at a space, each word is " word",
 and it ends at a space. Any-word parts are ``[^ .]++`` (possessive: a word is never re-split), and
 gaps have a fixed upper bound, so a phrase can't backtrack catastrophically on long messages.
+
+`anchor` picks the words a message must contain for the phrase to match (the least common of
+them), and how many words the phrase can reach either side of them: `Rules.check` skips a
+phrase whose words are not in the message, and in a long message searches only around them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -29,6 +37,7 @@ from .normalise import BOUNDARY, words
 
 MAX_ENDING = 4
 MAX_GAP = 3
+EDGES = ("start", "end")  # {start} and {end}: not word lists
 
 
 class PatternError(ValueError):
@@ -60,6 +69,16 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
+class Number:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    end: bool  # False: the start of a sentence
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
     options: tuple[Sequence, ...]
     optional: bool
@@ -70,7 +89,7 @@ class Sequence:
     items: tuple[Item, ...]
 
 
-Item: TypeAlias = Word | Stem | AnyWord | Gap | Choice
+Item: TypeAlias = Word | Stem | AnyWord | Gap | Number | Edge | Choice
 
 _LEX = re.compile(r"\s+|\.\.\.|[()\[\]|]|\{[^{}\s]*\}|[^\s()\[\]|{}]+")
 
@@ -148,8 +167,12 @@ class _Parser:
             return [Gap()]
         if tok == "*":
             return [AnyWord()]
+        if tok == "#":
+            return [Number()]
         if tok.startswith("{"):
             name = tok[1:-1]
+            if name in EDGES:
+                return [Edge(end=name == "end")]
             if self.lookup is None:
                 raise PatternError("a word list can't use another word list", at)
             return [self.lookup(name, at)]
@@ -214,6 +237,11 @@ def _item_regex(item: Item) -> str:
         return f" {re.escape(item.stem)}[^ .]{{0,{MAX_ENDING}}}"
     if isinstance(item, AnyWord):
         return " [^ .]++"
+    if isinstance(item, Number):
+        return " [0-9]++"
+    if isinstance(item, Edge):
+        # A checked message always ends " . ", so the end of a sentence is " ." next.
+        return "(?= \\.)" if item.end else "(?:^|(?<=\\.))"
     if isinstance(item, Gap):
         return f"(?: [^ .]++){{0,{MAX_GAP}}}"
     body = "|".join(to_regex(option) for option in item.options)
@@ -239,36 +267,93 @@ def _example_words(seq: Sequence) -> list[str]:
             out.append(item.stem)
         elif isinstance(item, AnyWord):
             out.append("xyz")
+        elif isinstance(item, Number):
+            out.append("12")
         elif isinstance(item, Choice) and not item.optional:
             out.extend(_example_words(item.options[0]))
     return out
 
 
-def needs(seq: Sequence) -> frozenset[str] | None:
-    """Words of which at least one must be in a message for the phrase to match (a fast
-    pre-check), or None when no such set is known."""
-    best: frozenset[str] | None = None
-    for item in seq.items:
-        found = _item_needs(item)
-        if found is not None and (
-            best is None or (len(found), -min(map(len, found))) < (len(best), -min(map(len, best)))
-        ):
-            best = found
-    return best
+# Words so common that a phrase is better found by its other words (written as matched: a
+# doubled letter once, so "all" is "al" and "will" is "wil").
+_COMMON = (
+    "i me my you your he she it we they him her them a an the to of in on at and or but is am "
+    "are was be ben have has had do not no so for with that this just up out al get got go "
+    "going want wil can like now what if there self y yr yn ac o e fe fo hi nhw fi fy dw "
+    "wedi dim mae ar eisiau mynd"
+)
+COMMON = frozenset(_COMMON.split())
+PREFIX = 3  # a stem (kill*) is looked for by its first letters: "kil*"
 
 
-def _item_needs(item: Item) -> frozenset[str] | None:
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Words (or starts of words, "kil*") of which a message must contain one; and how many words
+    the phrase can reach before and after where one of them is found."""
+
+    keys: frozenset[str]
+    before: int
+    after: int
+    others: tuple[frozenset[str], ...] = ()  # further sets: each must meet the message too
+
+
+def keys_of(found: Iterable[str]) -> set[str]:
+    """The words of a message as anchor keys: each word, and the start of each longer word."""
+    keys = set(found)
+    keys.update([w[:PREFIX] + "*" for w in keys if len(w) >= PREFIX])
+    return keys
+
+
+def anchor(seq: Sequence) -> Anchor | None:
+    """The least common required words of the phrase, or None when no word is required."""
+    found: list[tuple[int, int, frozenset[str]]] = []
+    for at, item in enumerate(seq.items):
+        keys = _item_keys(item)
+        if keys is not None:
+            found.append((_cost(keys), at, keys))
+    if not found:
+        return None
+    found.sort(key=lambda f: f[0])
+    _, at, keys = found[0]
+    reach = _reach(seq.items[at])
+    before = sum(map(_reach, seq.items[:at])) + reach
+    after = reach + sum(map(_reach, seq.items[at + 1 :]))
+    return Anchor(keys, before, after, tuple(k for _, _, k in found[1:3]))
+
+
+def _cost(keys: frozenset[str]) -> int:
+    return sum(30 if k in COMMON else 4 if k.endswith("*") else 1 for k in keys)
+
+
+def _item_keys(item: Item) -> frozenset[str] | None:
     if isinstance(item, Word):
-        return frozenset({max(item.tokens, key=len)})
+        return frozenset({min(item.tokens, key=lambda t: (t in COMMON, -len(t)))})
+    if isinstance(item, Stem):
+        if len(item.stem) < PREFIX:
+            return None
+        return frozenset({item.stem[:PREFIX] + "*"})
     if isinstance(item, Choice) and not item.optional:
         union: set[str] = set()
         for option in item.options:
-            found = needs(option)
+            found = anchor(option)
             if found is None:
                 return None
-            union |= found
+            union |= found.keys
         return frozenset(union)
     return None
+
+
+def _reach(item: Item) -> int:
+    """The most words this part of a phrase can cover."""
+    if isinstance(item, Word):
+        return len(item.tokens)
+    if isinstance(item, Stem | AnyWord | Number):
+        return 1
+    if isinstance(item, Gap):
+        return MAX_GAP
+    if isinstance(item, Edge):
+        return 0
+    return max(sum(map(_reach, option.items)) for option in item.options)
 
 
 # A raw `regex:` is the escape hatch. It is refused when a repeated group itself contains a

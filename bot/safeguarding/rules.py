@@ -28,14 +28,15 @@ from typing import Literal
 
 from . import patterns
 from ._yaml import Key, Map, Node, Problem, SafeguardingError, Scalar, Seq, kind, parse
-from .normalise import BOUNDARY, FUZZY_MAX, FUZZY_MIN, fuzzy_index, normalise, words
+from .normalise import BOUNDARY, FUZZY_MAX, FUZZY_MIN, fuzzy_index, normalise, tidy, words
 
 MAX_BYTES = 1024 * 1024
 _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _PLACEHOLDER = " ~"
 
-TOP_KEYS = ("languages", "spellings", "fuzzy", "words", "everyday", "categories")
+TOP_KEYS = ("languages", "spellings", "fuzzy", "words", "everyday", "past_and_over", "categories")
+PAST_KEYS = ("past", "over", "again", "joins")
 CATEGORY_KEYS = ("label", "reply", "also", "call", "phrases", "except")
 # How a call from the probation officer is offered after the reply: `offer` asks whether they
 # would like one; `ask_if_safe` first asks whether a call is safe at all, and when (someone may
@@ -47,7 +48,9 @@ CALL_MODES = ("offer", "ask_if_safe")
 class Rule:
     """One phrase (or raw regex) from the file."""
 
-    category: str  # the category key, or "everyday" for the shared exceptions
+    # the category key; "everyday" for the shared exceptions; "past", "over" or "again" for
+    # the lists of `past_and_over:`
+    category: str
     language: str
     text: str  # as written in the file
     file: str
@@ -65,21 +68,176 @@ class Rule:
         return f"{shown} ({self.language}, {self.where})"
 
 
+# A message longer than this (in characters) is searched only around the words a phrase needs,
+# unless they are found in more places than MAX_PLACES: then all of it is searched.
+LONG = 400
+MAX_PLACES = 24
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
-    needs: frozenset[str] | None
+    anchor: patterns.Anchor | None  # None: no word is required (a raw regex): search everything
 
-    def search(self, text: str, present: frozenset[str]) -> bool:
-        if self.needs is not None and self.needs.isdisjoint(present):
+    def possible(self, keys: frozenset[str]) -> bool:
+        """Whether the message has the words this phrase needs (a fast pre-check)."""
+        found = self.anchor
+        if found is None:
+            return True
+        if found.keys.isdisjoint(keys):
             return False
-        return self.regex.search(text) is not None
+        return not any(other.isdisjoint(keys) for other in found.others)
 
-    def blank(self, text: str, present: frozenset[str]) -> str:
-        if self.needs is not None and self.needs.isdisjoint(present):
+    def _windows(self, text: str, keys: frozenset[str]) -> list[tuple[int, int]] | None:
+        """The stretches of a long message that can hold a match (None: search all of it)."""
+        found = self.anchor
+        if found is None or len(text) < LONG:
+            return None
+        places: list[int] = []
+        for key in found.keys & keys:
+            needle = " " + key[:-1] if key.endswith("*") else f" {key} "
+            at = text.find(needle)
+            while at >= 0:
+                places.append(at)
+                if len(places) > MAX_PLACES:
+                    return None
+                at = text.find(needle, at + 1)
+        windows: list[tuple[int, int]] = []
+        for at in sorted(places):
+            lo = hi = at
+            for _ in range(found.before):
+                lo = text.rfind(" ", 0, lo)
+                if lo <= 0:
+                    lo = 0
+                    break
+            for _ in range(found.after):
+                hi = text.find(" ", hi + 1)
+                if hi < 0:
+                    hi = len(text)
+                    break
+            # two more characters either side: a sentence's "." for {start} and {end}
+            lo, hi = max(0, lo - 2), min(len(text), hi + 3)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+        if sum(hi - lo for lo, hi in windows) * 2 > len(text):
+            return None  # most of the message: one search is quicker
+        return windows
+
+    def search(self, text: str, keys: frozenset[str]) -> bool:
+        if not self.possible(keys):
+            return False
+        windows = self._windows(text, keys)
+        if windows is None:
+            return self.regex.search(text) is not None
+        return any(self.regex.search(text, lo, hi) is not None for lo, hi in windows)
+
+    def spans(self, text: str, keys: frozenset[str]) -> list[tuple[int, int]]:
+        """Where the phrase matches, left to right, never overlapping."""
+        if not self.possible(keys):
+            return []
+        windows = self._windows(text, keys) or [(0, len(text))]
+        found: list[tuple[int, int]] = []
+        for lo, hi in windows:
+            for match in self.regex.finditer(text, lo, hi):
+                if not found or match.start() >= found[-1][1]:
+                    found.append(match.span())
+        return found
+
+    def blank(self, text: str, keys: frozenset[str]) -> str:
+        spans = self.spans(text, keys)
+        if not spans:
             return text
-        return self.regex.sub(_PLACEHOLDER, text)
+        parts: list[str] = []
+        last = 0
+        for start, end in spans:
+            parts += (text[last:start], _PLACEHOLDER)
+            last = end
+        parts.append(text[last:])
+        return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrases:
+    """A category's phrases (or a list like `over:`), found by the words they need."""
+
+    compiled: tuple[_Compiled, ...]
+    index: Mapping[str, tuple[int, ...]]  # anchor key -> phrases that need it
+    always: tuple[int, ...]  # phrases tried on every message
+
+    @classmethod
+    def of(cls, compiled: tuple[_Compiled, ...]) -> _Phrases:
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for at, phrase in enumerate(compiled):
+            if phrase.anchor is None:
+                always.append(at)
+            else:
+                for key in phrase.anchor.keys:
+                    index.setdefault(key, []).append(at)
+        return cls(compiled, {k: tuple(v) for k, v in index.items()}, tuple(always))
+
+    def candidates(self, keys: frozenset[str]) -> list[_Compiled]:
+        """The phrases that may match, in file order."""
+        found = set(self.always)
+        for key in keys & self.index.keys():
+            found.update(self.index[key])
+        return [self.compiled[at] for at in sorted(found)]
+
+    def any(self, text: str, keys: frozenset[str]) -> bool:
+        return any(phrase.search(text, keys) for phrase in self.candidates(keys))
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    key: str
+    exceptions: tuple[_Compiled, ...]
+    phrases: _Phrases
+
+
+@dataclass(frozen=True, slots=True)
+class PastAndOver:
+    """`past_and_over:` in the file: a worry told as past and over does not count."""
+
+    past: tuple[Rule, ...]  # "used to", "years ago": it was in the past
+    over: tuple[Rule, ...]  # "been clean for", "I'm safe now": it is over
+    again: tuple[Rule, ...]  # "again", "still": it is back, or never stopped
+    joins: Mapping[str, tuple[str, ...]]  # language -> words that start a new part of a sentence
+    _past: _Phrases = field(repr=False)
+    _over: _Phrases = field(repr=False)
+    _again: _Phrases = field(repr=False)
+    _needles: tuple[str, ...] = field(repr=False)  # the joins as " but "
+
+    def applies(self, text: str, keys: frozenset[str]) -> bool:
+        """The message says something is over, and nothing about it being back."""
+        return self._over.any(text, keys) and not self._again.any(text, keys)
+
+    def part(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The part of the sentence around text[start:end]: from the last "." or join word
+        before it to the first one after it."""
+        lo = text.rfind(" . ", 0, start + 1)
+        lo = 0 if lo < 0 else lo + 2
+        hi = text.find(" . ", end)
+        hi = len(text) if hi < 0 else hi + 1
+        for needle in self._needles:
+            at = text.rfind(needle, lo, start + 1)
+            if at >= 0:
+                lo = at + len(needle) - 1
+            at = text.find(needle, end, hi)
+            if at >= 0:
+                hi = at + 1
+        return lo, hi
+
+    def covers(self, text: str, span: tuple[int, int], keys: frozenset[str]) -> bool:
+        """Whether the part of the sentence holding this match says it was in the past."""
+        lo, hi = self.part(text, *span)
+        return any(
+            phrase.regex.search(text, lo, hi) is not None
+            for phrase in self._past.candidates(keys)
+            if phrase.possible(keys)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +289,9 @@ class Rules:
     spellings: Mapping[str, tuple[str, ...]] = field(repr=False)
     fuzzy: Mapping[str, str] = field(repr=False)
     everyday: tuple[Rule, ...] = field(repr=False)
+    past_and_over: PastAndOver | None = field(repr=False)
     _everyday: tuple[_Compiled, ...] = field(repr=False)
-    _checks: tuple[tuple[str, tuple[_Compiled, ...], tuple[_Compiled, ...]], ...] = field(
-        repr=False
-    )
+    _checks: tuple[_Check, ...] = field(repr=False)
 
     def normalise(self, text: str) -> str:
         """The tidied form a message is matched in (useful when writing a raw regex)."""
@@ -142,22 +299,28 @@ class Rules:
 
     def check(self, text: str) -> Match | None:
         """The categories this message sets off, or None. Never raises for any text."""
-        found = words(text, self.spellings, self.fuzzy)
+        line, found = tidy(text, self.spellings, self.fuzzy)
         if not found:
             return None
-        present = frozenset(found)
-        tidy = " " + " ".join(found) + " "
+        keys = frozenset(patterns.keys_of(found))
         for exception in self._everyday:
-            tidy = exception.blank(tidy, present)
+            line = exception.blank(line, keys)
+        past = self.past_and_over
+        if past is not None and not past.applies(line, keys):
+            past = None
         hits: list[Hit] = []
-        for key, exceptions, compiled in self._checks:
-            mine = tidy
-            for exception in exceptions:
-                mine = exception.blank(mine, present)
-            for rule in compiled:
-                if rule.search(mine, present):
-                    hits.append(Hit(key, rule.rule))
-                    break
+        for check in self._checks:
+            mine = line
+            for exception in check.exceptions:
+                mine = exception.blank(mine, keys)
+            for phrase in check.phrases.candidates(keys):
+                if past is None:
+                    if not phrase.search(mine, keys):
+                        continue
+                elif all(past.covers(mine, span, keys) for span in phrase.spans(mine, keys)):
+                    continue  # no match, or every match is told as past and over
+                hits.append(Hit(check.key, phrase.rule))
+                break
         return Match(tuple(hits)) if hits else None
 
     def category(self, key: str) -> Category:
@@ -185,6 +348,10 @@ class Rules:
 
     def all_rules(self) -> Iterator[Rule]:
         yield from self.everyday
+        if self.past_and_over is not None:
+            yield from self.past_and_over.past
+            yield from self.past_and_over.over
+            yield from self.past_and_over.again
         for category in self.categories:
             yield from category.exceptions
             yield from category.rules
@@ -289,13 +456,16 @@ class _Compiler:
             self.read_fuzzy(root.entries["fuzzy"][1])
         if "words" in root.entries:
             self.read_words(root.entries["words"][1])
-        everyday: list[tuple[Rule, re.Pattern[str], frozenset[str] | None]] = []
+        everyday: list[_Compiled] = []
         if "everyday" in root.entries:
             everyday = self.read_per_language(
                 root.entries["everyday"][1], "`everyday:`", "everyday", exception=True
             )
+        past = None
+        if "past_and_over" in root.entries:
+            past = self.read_past_and_over(root.entries["past_and_over"][1])
         categories: list[Category] = []
-        checks: list[tuple[str, tuple[_Compiled, ...], tuple[_Compiled, ...]]] = []
+        checks: list[_Check] = []
         if "categories" in root.entries:
             node = root.entries["categories"][1]
             mapping = self.expect_map(node, "`categories:`")
@@ -306,7 +476,7 @@ class _Compiler:
                     read = self.read_category(name, key, value)
                     if read is not None:
                         categories.append(read[0])
-                        checks.append((name, read[2], read[1]))
+                        checks.append(_Check(name, read[2], _Phrases.of(read[1])))
         if self.problems:
             raise SafeguardingError(self.problems)
         return Rules(
@@ -316,10 +486,71 @@ class _Compiler:
             categories=tuple(categories),
             spellings=dict(self.spellings),
             fuzzy=self.fuzzy,
-            everyday=tuple(r for r, _, _ in everyday),
-            _everyday=tuple(_Compiled(r, rx, n) for r, rx, n in everyday),
+            everyday=tuple(c.rule for c in everyday),
+            past_and_over=past,
+            _everyday=tuple(everyday),
             _checks=tuple(checks),
         )
+
+    def read_past_and_over(self, node: Node) -> PastAndOver | None:
+        mapping = self.expect_map(node, "`past_and_over:`")
+        if mapping is None:
+            return None
+        self.unknown_keys(mapping, PAST_KEYS, "in `past_and_over:`")
+        lists: dict[str, list[_Compiled]] = {}
+        for part in ("past", "over", "again"):
+            if part not in mapping.entries:
+                self.problem(mapping, f"`past_and_over:` needs `{part}:`")
+                lists[part] = []
+                continue
+            lists[part] = self.read_per_language(
+                mapping.entries[part][1], f"`{part}:`", part, exception=False, required=True
+            )
+        joins: dict[str, tuple[str, ...]] = {}
+        if "joins" in mapping.entries:
+            joins = self.read_joins(mapping.entries["joins"][1])
+        needles = {
+            " " + " ".join(words(join, self.spellings)) + " "
+            for found in joins.values()
+            for join in found
+        }
+        return PastAndOver(
+            past=tuple(c.rule for c in lists["past"]),
+            over=tuple(c.rule for c in lists["over"]),
+            again=tuple(c.rule for c in lists["again"]),
+            joins=joins,
+            _past=_Phrases.of(tuple(lists["past"])),
+            _over=_Phrases.of(tuple(lists["over"])),
+            _again=_Phrases.of(tuple(lists["again"])),
+            _needles=tuple(sorted(needles)),
+        )
+
+    def read_joins(self, node: Node) -> dict[str, tuple[str, ...]]:
+        mapping = self.expect_map(node, "`joins:`")
+        if mapping is None:
+            return {}
+        self.unknown_keys_languages(mapping, "`joins:`")
+        out: dict[str, tuple[str, ...]] = {}
+        for language, (_, value) in mapping.entries.items():
+            seq = self.expect_list(value, f"`joins:` `{language}:`")
+            if seq is None:
+                continue
+            found: list[str] = []
+            for item in seq.items:
+                text = self.expect_text(item, "a join word")
+                if text is None:
+                    continue
+                folded = [w for w in words(text.value, self.spellings) if w != BOUNDARY]
+                if not folded or len(folded) != len(text.value.split()):
+                    self.problem(
+                        text,
+                        f"`{text.value}`: a join is a word or two (letters and digits), "
+                        "like `but` or `and now`",
+                    )
+                    continue
+                found.append(text.value)
+            out[language] = tuple(found)
+        return out
 
     def read_languages(self, node: Node) -> None:
         seq = self.expect_list(node, "`languages:`")
@@ -428,12 +659,12 @@ class _Compiler:
 
     def read_per_language(
         self, node: Node, what: str, category: str, *, exception: bool, required: bool = False
-    ) -> list[tuple[Rule, re.Pattern[str], frozenset[str] | None]]:
+    ) -> list[_Compiled]:
         mapping = self.expect_map(node, what)
         if mapping is None:
             return []
         self.unknown_keys_languages(mapping, what)
-        out: list[tuple[Rule, re.Pattern[str], frozenset[str] | None]] = []
+        out: list[_Compiled] = []
         for language in self.languages:
             if language not in mapping.entries:
                 if required:
@@ -449,7 +680,7 @@ class _Compiler:
                 compiled = self.read_phrase(item, category, language, exception)
                 if compiled is None:
                     continue
-                rule = compiled[0]
+                rule = compiled.rule
                 if rule.text in seen:
                     self.problem(item, f"this phrase is already on line {seen[rule.text]}")
                     continue
@@ -469,7 +700,7 @@ class _Compiler:
 
     def read_phrase(
         self, node: Node, category: str, language: str, exception: bool
-    ) -> tuple[Rule, re.Pattern[str], frozenset[str] | None] | None:
+    ) -> _Compiled | None:
         if isinstance(node, Seq) or (isinstance(node, Map) and "regex" not in node.entries):
             self.problem(
                 node,
@@ -490,7 +721,7 @@ class _Compiler:
                 self.problem(text, str(err), self.offset(text, err.offset))
                 return None
             rule = Rule(category, language, text.value, self.file, text.line, "regex", exception)
-            return rule, regex, None
+            return _Compiled(rule, regex, None)
         text = self.expect_text(node, "a phrase")
         if text is None:
             return None
@@ -509,7 +740,7 @@ class _Compiler:
             exception,
             example=patterns.example(seq),
         )
-        return rule, patterns.compile_phrase(seq), patterns.needs(seq)
+        return _Compiled(rule, patterns.compile_phrase(seq), patterns.anchor(seq))
 
     def read_texts(
         self, node: Node, what: str, *, required: bool, lines: bool = False
@@ -592,11 +823,11 @@ class _Compiler:
             reply=reply,
             also=also,
             call=call,
-            rules=tuple(r for r, _, _ in phrases),
-            exceptions=tuple(r for r, _, _ in excepts),
+            rules=tuple(c.rule for c in phrases),
+            exceptions=tuple(c.rule for c in excepts),
         )
         return (
             category,
-            tuple(_Compiled(r, rx, n) for r, rx, n in phrases),
-            tuple(_Compiled(r, rx, n) for r, rx, n in excepts),
+            tuple(phrases),
+            tuple(excepts),
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "bot" / "safeguarding"
 ALLOWED = {
     "__future__",
+    "codecs",
     "collections.abc",
     "dataclasses",
     "difflib",
