@@ -56,6 +56,23 @@ async def open_conversations(session: AsyncSession, person_id: int) -> list[Conv
     return list((await session.exec(stmt)).all())
 
 
+async def latest_finished(
+    session: AsyncSession, person_id: int, script_id: str
+) -> Conversation | None:
+    """The person's most recently finished conversation with a tool, if any."""
+    stmt = (
+        select(Conversation)
+        .where(
+            Conversation.service_user_id == person_id,
+            Conversation.script_id == script_id,
+            Conversation.status == "finished",
+        )
+        .order_by(col(Conversation.finished_at).desc(), col(Conversation.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first()
+
+
 async def conversation_for(
     session: AsyncSession, person_id: int, conversation_id: int
 ) -> Conversation | None:

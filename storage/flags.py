@@ -1,4 +1,5 @@
-"""Flags for the review app: safeguarding matches and requests for a call."""
+"""Flags for the review app: safeguarding matches and requests for a call, and what the person
+adds to a safeguarding flag while its crisis reply waits for them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Flag
+from storage.models import Flag, FlagMessage
 
 
 async def raise_flag(session: AsyncSession, flag: Flag) -> Flag:
@@ -36,6 +37,53 @@ async def open_flags(session: AsyncSession, person_id: int) -> list[Flag]:
     return list((await session.exec(stmt)).all())
 
 
-async def callback_asked(session: AsyncSession, conversation_id: int) -> bool:
-    stmt = select(Flag.id).where(Flag.conversation_id == conversation_id, Flag.kind == "callback")
-    return (await session.exec(stmt)).first() is not None
+async def callback_asked(session: AsyncSession, conversation_id: int) -> Flag | None:
+    """The request for a call made in this conversation, if there is one."""
+    stmt = select(Flag).where(Flag.conversation_id == conversation_id, Flag.kind == "callback")
+    return (await session.exec(stmt)).first()
+
+
+async def recent_safeguarding_flag(
+    session: AsyncSession, person_id: int, since: datetime
+) -> Flag | None:
+    """The person's newest open safeguarding flag with a message at or after ``since``: a
+    worrying message now is added to it instead of raising another."""
+    stmt = (
+        select(Flag)
+        .where(
+            Flag.service_user_id == person_id,
+            Flag.kind == "safeguarding",
+            col(Flag.resolved_at).is_(None),
+            col(Flag.last_message_at) >= since,
+        )
+        .order_by(col(Flag.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def awaiting_times(session: AsyncSession, person_id: int) -> Flag | None:
+    """The flag whose next typed message is when it is safe to call, if one is waiting."""
+    stmt = (
+        select(Flag)
+        .where(Flag.service_user_id == person_id, col(Flag.awaiting_times_since).is_not(None))
+        .order_by(col(Flag.awaiting_times_since).desc())
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first()
+
+
+def add_flag_message(session: AsyncSession, message: FlagMessage) -> None:
+    session.add(message)
+
+
+async def flag_messages(session: AsyncSession, flag_ids: list[int]) -> list[FlagMessage]:
+    """Messages added to these flags, oldest first."""
+    if not flag_ids:
+        return []
+    stmt = (
+        select(FlagMessage)
+        .where(col(FlagMessage.flag_id).in_(flag_ids))
+        .order_by(col(FlagMessage.created_at), col(FlagMessage.id))
+    )
+    return list((await session.exec(stmt)).all())

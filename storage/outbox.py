@@ -160,6 +160,14 @@ async def mark_sent(
     )
 
 
+async def sent_message(session: AsyncSession, row_id: int) -> tuple[int, str] | None:
+    """The Telegram id and text of a queued message once it is sent (None before)."""
+    row = await session.get(OutboxMessage, row_id)
+    if row is None or row.telegram_message_id is None or row.sent_at is None:
+        return None
+    return int(row.telegram_message_id), str(row.payload.get("text", ""))
+
+
 async def open_buttons(db: Database, chat_id: int) -> list[int]:
     """Telegram ids of this chat's sent messages whose buttons can still be pressed."""
     async with db.transaction() as session:

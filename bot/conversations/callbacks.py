@@ -9,6 +9,9 @@
   l:<lang>                use this language (en, cy)
   c:<flag> / n:<flag>     yes / no to "would you like your probation officer to call you?"
   c:new                   ask for a call (from /help)
+  k:<flag>:<l|c|o|p>      after a crisis reply: carry on later / a call / I'm OK / my safety plan
+  sf:<flag>:<y|n|t>       is it safe for your probation officer to call? yes / no / only at times
+  safety                  make (or change) my safety plan
   pl:<item>:<revision>:<a|c|t>   agree / change / talk next time, on one plan item
 
 Anything else, or anything malformed, is treated as an old or forged button.
@@ -25,6 +28,8 @@ _TOOL = re.compile(r"^[a-z0-9_]{1,40}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
 # ASCII digits only (str.isdigit would let "²" through to int()), no leading zeros.
 _PLAN = re.compile(r"([1-9][0-9]{0,17}):([1-9][0-9]{0,8}):([act])")
+_CRISIS = re.compile(r"([1-9][0-9]{0,17}):([lcop])")
+_SAFE = re.compile(r"([1-9][0-9]{0,17}):([ynt])")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,23 @@ class CallMe:
 
 
 @dataclass(frozen=True)
+class CrisisChoice:
+    flag_id: int
+    choice: str  # l(ater) | c(all) | o(k) | p(lan: show my safety plan)
+
+
+@dataclass(frozen=True)
+class SafeToCall:
+    flag_id: int
+    answer: str  # y(es) | n(o) | t(imes: only at certain times)
+
+
+@dataclass(frozen=True)
+class MakeSafetyPlan:
+    pass
+
+
+@dataclass(frozen=True)
 class ResumeConversation:
     conversation_id: int
 
@@ -84,6 +106,9 @@ Callback = (
     | PreviewTool
     | SetLanguage
     | CallMe
+    | CrisisChoice
+    | SafeToCall
+    | MakeSafetyPlan
     | ResumeConversation
     | AnswerButton
     | PlanReply
@@ -112,6 +137,26 @@ def set_language(lang: str) -> str:
 
 def call_me(flag_id: int | None, yes: bool = True) -> str:
     return _checked(f"{'c' if yes else 'n'}:{'new' if flag_id is None else flag_id}")
+
+
+CRISIS_CHOICES = ("l", "c", "o", "p")
+SAFE_ANSWERS = ("y", "n", "t")
+
+
+def crisis_choice(flag_id: int, choice: str) -> str:
+    if choice not in CRISIS_CHOICES:
+        raise ValueError(f"not a crisis choice: {choice!r}")
+    return _checked(f"k:{flag_id}:{choice}")
+
+
+def safe_to_call(flag_id: int, answer: str) -> str:
+    if answer not in SAFE_ANSWERS:
+        raise ValueError(f"not an answer to 'is it safe to call': {answer!r}")
+    return _checked(f"sf:{flag_id}:{answer}")
+
+
+def make_safety_plan() -> str:
+    return "safety"
 
 
 def resume(conversation_id: int) -> str:
@@ -147,6 +192,8 @@ def parse(data: str) -> Callback | None:
         return Consent()
     if data == "menu":
         return ShowMenu()
+    if data == "safety":
+        return MakeSafetyPlan()
     kind, _, rest = data.partition(":")
     if kind == "m" and _TOOL.match(rest):
         return StartTool(rest)
@@ -167,6 +214,10 @@ def parse(data: str) -> Callback | None:
             cid, turn, token = _int(parts[0]), _int(parts[1]), parts[2]
             if cid is not None and turn is not None and _TOKEN.match(token):
                 return AnswerButton(cid, turn, token)
+    if kind == "k" and (crisis := _CRISIS.fullmatch(rest)):
+        return CrisisChoice(int(crisis.group(1)), crisis.group(2))
+    if kind == "sf" and (safe := _SAFE.fullmatch(rest)):
+        return SafeToCall(int(safe.group(1)), safe.group(2))
     if kind == "pl" and (plan := _PLAN.fullmatch(rest)):
         return PlanReply(int(plan.group(1)), int(plan.group(2)), plan.group(3))
     return None

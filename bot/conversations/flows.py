@@ -192,10 +192,21 @@ class Flows:
         self, t: Turn, conv: Conversation, script: engine.Script, outcome: engine.Outcome
     ) -> None:
         """A Yes to a question marked `asks_for_call` reaches the case manager at once, as a
-        flag of its own: asking for a call is not the same as sharing every answer."""
+        flag of its own: asking for a call is not the same as sharing every answer. So does
+        the answer to a `call_time` question: when it is safe to call ("not when he's home")
+        must never be lost with answers kept private."""
         for answer in outcome.answers:
             step = script.step(answer.step_id) if script.has_step(answer.step_id) else None
-            if step is None or not step.asks_for_call or answer.value is not True:
+            if step is None:
+                continue
+            if step.call_time:
+                flag = await callback_asked(t.session, conv.id or 0)
+                if flag is not None:
+                    flag.contact = None if answer.skipped else "times"
+                    flag.contact_times = None if answer.skipped else answer.display
+                    t.session.add(flag)
+                continue
+            if not step.asks_for_call or answer.value is not True:
                 continue
             if await callback_asked(t.session, conv.id or 0):
                 continue

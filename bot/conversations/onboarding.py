@@ -34,8 +34,8 @@ class Onboarding(Flows):
             chosen := callbacks.parse(inc.button_data), callbacks.SetLanguage
         ):
             self._set_language(t, chosen.lang)
-        elif inc.kind is Kind.COMMAND and inc.command == "help":
-            t.send("help")
+        elif inc.kind is Kind.COMMAND and inc.command in ("help", "privacy"):
+            t.send(inc.command)
         else:
             t.send("consent_needed")
         self._consent_prompt(t)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.conversations import callbacks, plans
+from bot.conversations import callbacks, crisis, plans
 from bot.conversations.catalogue import Catalogue
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
@@ -92,7 +92,7 @@ class ConversationService(Onboarding):
             self._clear_old_buttons(turn)
             person_id = turn.person.id if turn.person else None
             for message in turn.out:
-                enqueue(
+                row = enqueue(
                     session,
                     message.chat_id,
                     message.to_payload(),
@@ -100,6 +100,10 @@ class ConversationService(Onboarding):
                     now=turn.now,
                     reply=True,
                 )
+                if turn.choice is not None and message is turn.choice[0]:
+                    await session.flush()
+                    turn.choice[1].choice_outbox_id = row.id
+                    session.add(turn.choice[1])
         return Handled(outgoing=turn.out, toast=turn.toast)
 
     def _clear_old_buttons(self, t: Turn) -> None:
@@ -110,42 +114,6 @@ class ConversationService(Onboarding):
         pressed = t.incoming.button_message_id if t.incoming.kind is Kind.BUTTON else None
         t.out.insert(
             0, Outgoing(t.incoming.chat_id, "", edit_message_id=pressed, clear_buttons=True)
-        )
-
-    async def _safeguard(self, t: Turn) -> None:
-        inc = t.incoming
-        if inc.kind not in (Kind.TEXT, Kind.EDITED, Kind.MEDIA) or not inc.text:
-            return
-        safeguards = self.catalogue.safeguards
-        match = safeguards.check(inc.text)
-        if match is None:
-            return
-        t.send_text(safeguards.reply(match, t.lang))
-        if t.person is None or t.person.id is None:
-            return  # someone without a link still gets the numbers; there is no one to tell
-        current = await self._current(t)
-        flag = await raise_flag(
-            t.session,
-            Flag(
-                service_user_id=t.person.id,
-                conversation_id=current.id if current else None,
-                kind="safeguarding",
-                category=match.category,
-                categories=list(match.categories),
-                rule=f"{match.rule.text} (line {match.rule.line})"[:300],
-                rules_digest=safeguards.rules.digest if safeguards.rules else None,
-                message=inc.text,
-                update_id=inc.update_id,
-                created_at=t.now,
-            ),
-        )
-        await notify(t.session, person=t.person, kind="flag", now=t.now)
-        t.send(
-            "callback_offer",
-            buttons=(
-                (Button(say("callback_yes", t.lang), callbacks.call_me(flag.id)),),
-                (Button(say("callback_no", t.lang), callbacks.call_me(flag.id, yes=False)),),
-            ),
         )
 
     async def _call_me(self, t: Turn, data: callbacks.CallMe) -> None:
@@ -200,9 +168,13 @@ class ConversationService(Onboarding):
             return
         t.person = await person_by_telegram_user(t.session, inc.user_id, lock=True)
         await mark_reachable(t.session, t.person, t.now)  # they wrote: Telegram delivers again
-        # Before anything else, whatever else is going on: a message that may mean someone
-        # is at risk gets help first. Then it is handled as usual.
-        await self._safeguard(t)
+        # Before anything else, whatever else is going on (before consent, mid-tool, from
+        # someone we don't know): a message that may mean someone is at risk gets help, and
+        # nothing else happens in this turn.
+        if await crisis.intercept(self, t):
+            return
+        if t.person is not None and await self._crisis_button(t):
+            return
         if self.preview and _asks_for_preview(inc):
             await self._preview_menu(t)
             return
@@ -233,6 +205,19 @@ class ConversationService(Onboarding):
         else:
             await self._words(t)
 
+    async def _crisis_button(self, t: Turn) -> bool:
+        """The crisis reply's buttons work at any moment, before consent too."""
+        if t.incoming.kind is not Kind.BUTTON:
+            return False
+        data = callbacks.parse(t.incoming.button_data)
+        if isinstance(data, callbacks.CrisisChoice):
+            await crisis.chosen(self, t, data)
+        elif isinstance(data, callbacks.SafeToCall):
+            await crisis.safe_to_call(self, t, data)
+        else:
+            return False
+        return True
+
     async def _command(self, t: Turn) -> None:
         command = t.incoming.command
         if command == "start":
@@ -246,6 +231,10 @@ class ConversationService(Onboarding):
             )
         elif command == "pause":
             await self._pause(t)
+        elif command == "safety":
+            await crisis.show_safety_plan(self, t)
+        elif command == "privacy":
+            t.send("privacy")
         elif command == "language":
             self._language_prompt(t)
         elif command == "back":
@@ -299,6 +288,8 @@ class ConversationService(Onboarding):
             await self._call_me(t, data)
         elif isinstance(data, callbacks.PlanReply):
             await plans.pressed(t, data)
+        elif isinstance(data, callbacks.MakeSafetyPlan):
+            await self._start_tool(t, crisis.SAFETY_PLAN)
         elif isinstance(data, callbacks.SetLanguage):
             self._set_language(t, data.lang)
             await self._where_we_are(t, intro=False)

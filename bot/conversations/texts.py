@@ -20,6 +20,17 @@ CRISIS_CY = (
     "116 123, unrhyw bryd, ddydd neu nos. Mewn argyfwng, ffoniwch 999."
 )
 
+# Said wherever people are told who sees what (first contact, /help, /privacy, every tool):
+# worrying messages are passed on whatever they choose, and they must know it before they write.
+PASSED_ON = (
+    "One thing is always passed on. If you write that you, or someone else, may not be safe, "
+    "your probation officer will see that message."
+)
+PASSED_ON_CY = (
+    "Mae un peth bob amser yn cael ei rannu. Os ydych chi'n ysgrifennu nad ydych chi, neu rywun "
+    "arall, yn ddiogel, bydd eich swyddog prawf yn gweld y neges honno."
+)
+
 LANGUAGES = {"en": "English", "cy": "Cymraeg"}
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -48,9 +59,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "You answer in your own words, when it suits you."
         ),
         "welcome_2": (
-            "Your probation officer reads your answers before your next appointment. "
-            "You'll plan the next steps together.\n\n"
-            "You can skip any question, and stop whenever you like."
+            "You choose what your probation officer sees. At the end of each set of questions, "
+            "you can share your answers or keep them to yourself.\n\n"
+            + PASSED_ON
+            + "\n\nYou can skip any question, and stop whenever you like. "
+            "Send /privacy to see who sees what."
         ),
         "welcome_3": (
             "Nobody watches this chat all the time, so it can't help in an emergency.\n\n" + CRISIS
@@ -62,8 +75,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "Your probation officer will read your answers before your next appointment."
         ),
         "finished_private": (
-            "That's it for {title}. Your answers are kept just for you: "
-            "your probation officer won't see them."
+            "That's it for {title}. Your probation officer won't see these answers.\n\n"
+            "They only see a message if it says you, or someone else, may not be safe, or if "
+            "you ask for a call."
         ),
         "welcome_back": "Welcome back, {name}.",
         "preview_menu": (
@@ -91,9 +105,23 @@ TEXTS: dict[str, dict[str, str]] = {
             "/stop_reminders - stop reminders\n"
             "/start_reminders - turn reminders back on\n"
             "/language - change language (Cymraeg)\n"
+            "/safety - my safety plan\n"
+            "/privacy - who sees what I write\n"
             "/help - this message\n\n"
-            "Your probation officer reads your answers. Nobody watches this chat all the time.\n\n"
+            "Your probation officer sees your answers only if you share them. "
+            + PASSED_ON
+            + " Nobody watches this chat all the time.\n\n"
             + CRISIS
+        ),
+        "privacy": (
+            "Who sees what you write here:\n\n"
+            "• Your answers: only if you choose to share them at the end. Then your probation "
+            "officer reads them before your next appointment. Their manager can see them too.\n"
+            "• A message that says you, or someone else, may not be safe: always passed on to "
+            "your probation officer, even if you keep your answers to yourself.\n"
+            "• If you ask for a call: your probation officer sees that, and the time you gave.\n"
+            "• Your safety plan: only if you choose to share it.\n\n"
+            "Nobody watches this chat all the time. " + CRISIS
         ),
         "unknown_command": "I don't know that command. Send /help to see what you can do.",
         "not_text": (
@@ -123,13 +151,75 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Skipped",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "OK, I'll use English from now on.",
-        "crisis": (
-            "Nobody watches this chat all the time, so please get help now if you need it:\n"
-            "• Samaritans: call 116 123, free, any time\n"
-            "• Shout: text SHOUT to 85258\n"
-            "• NHS 111, option 2, for your mental health\n"
-            "• In an emergency, call 999"
+        # After a worrying message (bot/conversations/crisis.py). The helplines come from
+        # dialogues/safeguarding.yaml; these are Tandem's own words around them.
+        "crisis_choice": (
+            "Your probation officer will see this message, but not straight away. "
+            "Nobody watches this chat all the time.\n\n"
+            "What would you like to do now?"
         ),
+        "crisis_choice_safe": (
+            "Your probation officer will see this message, but not straight away. "
+            "Nobody watches this chat all the time.\n\n"
+            "Is it safe for your probation officer to call you?"
+        ),
+        "crisis_stranger": (
+            "This chat is not linked to a probation officer, so nobody else will see this "
+            "message. Please call one of the numbers above."
+        ),
+        "crisis_repeat": (
+            "Thank you for telling me. I've added this to the message your probation officer "
+            "will see.\n\n"
+            "If you're in danger now, call 999. Samaritans are there any time: 116 123, free."
+        ),
+        "crisis_after": (
+            "Thank you. I've added this to the message your probation officer will see."
+        ),
+        "choice_later": "Carry on with {title} later",
+        "choice_call": "I'd like a call",
+        "choice_ok": "I'm OK",
+        "choice_plan": "See my safety plan",
+        "crisis_later": (
+            "OK. Everything you said before is saved. When you're ready, send /menu and "
+            "choose “Carry on: {title}”."
+        ),
+        "crisis_later_gone": "OK. When you're ready, send /menu.",
+        "crisis_ok": (
+            "Thank you for letting me know. Your probation officer will still see what you "
+            "wrote, so they may get in touch.\n\n"
+            "The numbers above are there any time."
+        ),
+        "crisis_call": (
+            "OK. I've asked your probation officer to call you. They will call when they can. "
+            "It may not be today.\n\n"
+            "If you need help before then, call Samaritans on 116 123, or 999 in an emergency."
+        ),
+        "safe_yes": "Yes, it's safe",
+        "safe_no": "No, it's not safe",
+        "safe_times": "Only at certain times",
+        "safe_yes_kept": (
+            "Thank you. Your probation officer will see your message and may call you. They "
+            "will call when they can. It may not be today."
+        ),
+        "safe_no_kept": (
+            "OK. I'll tell your probation officer not to call you. You can talk at your next "
+            "appointment. If it becomes safe, send /help to ask for a call.\n\n"
+            "If you're in danger, call 999."
+        ),
+        "safe_when": (
+            "When is it safe to call? Type it in your own words, like “weekday mornings”."
+        ),
+        "safe_times_kept": "Thank you. I've told your probation officer to call only then.",
+        "safe_type_words": "Please type when it's safe to call, in a few words.",
+        "safety_none": (
+            "You don't have a safety plan yet. It's a few questions about what helps when "
+            "things get hard, and who you can turn to.\n\n"
+            "It's yours: your probation officer only sees it if you choose to share it."
+        ),
+        "safety_make": "Make my safety plan",
+        "safety_change": "Change my safety plan",
+        "safety_yours": "Your safety plan:",
+        "safety_missing": "Sorry, the safety plan isn't available right now. " + CRISIS,
         "callback_offer": (
             "Would you like your probation officer to call you? They will call when they can. "
             "It may not be today."
@@ -250,9 +340,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "Rydych chi'n ateb yn eich geiriau eich hun, pan fydd yn gyfleus i chi."
         ),
         "welcome_2": (
-            "Mae eich swyddog prawf yn darllen eich atebion cyn eich apwyntiad nesaf. Byddwch "
-            "chi'n cynllunio'r camau nesaf gyda'ch gilydd.\n\n"
-            "Gallwch chi hepgor unrhyw gwestiwn, a stopio pryd bynnag y mynnwch chi."
+            "Chi sy'n dewis beth mae eich swyddog prawf yn ei weld. Ar ddiwedd pob set o "
+            "gwestiynau, gallwch chi rannu eich atebion neu eu cadw i chi'ch hun.\n\n"
+            + PASSED_ON_CY
+            + "\n\nGallwch chi hepgor unrhyw gwestiwn, a stopio pryd bynnag y mynnwch chi. "
+            "Anfonwch /privacy i weld pwy sy'n gweld beth."
         ),
         "welcome_3": (
             "Does neb yn gwylio'r sgwrs hon drwy'r amser, felly all hi ddim helpu mewn "
@@ -265,8 +357,9 @@ TEXTS: dict[str, dict[str, str]] = {
             "Bydd eich swyddog prawf yn darllen eich atebion cyn eich apwyntiad nesaf."
         ),
         "finished_private": (
-            "Dyna ddiwedd {title}. Mae eich atebion yn cael eu cadw i chi yn unig: fydd eich "
-            "swyddog prawf ddim yn eu gweld nhw."
+            "Dyna ddiwedd {title}. Fydd eich swyddog prawf ddim yn gweld yr atebion hyn.\n\n"
+            "Dim ond neges sy'n dweud efallai nad ydych chi, neu rywun arall, yn ddiogel maen "
+            "nhw'n ei gweld, neu os ydych chi'n gofyn am alwad."
         ),
         "welcome_back": "Croeso'n ôl, {name}.",
         "menu": "Beth hoffech chi ei wneud? Dewiswch un.",
@@ -291,9 +384,26 @@ TEXTS: dict[str, dict[str, str]] = {
             "/stop_reminders - stopio nodiadau atgoffa\n"
             "/start_reminders - troi nodiadau atgoffa ymlaen eto\n"
             "/language - newid iaith (English)\n"
+            "/safety - fy nghynllun diogelwch\n"
+            "/privacy - pwy sy'n gweld beth rydw i'n ei ysgrifennu\n"
             "/help - y neges hon\n\n"
-            "Mae eich swyddog prawf yn darllen eich atebion. Does neb yn gwylio'r sgwrs hon "
-            "drwy'r amser.\n\n" + CRISIS_CY
+            "Dim ond os ydych chi'n eu rhannu mae eich swyddog prawf yn gweld eich atebion. "
+            + PASSED_ON_CY
+            + " Does neb yn gwylio'r sgwrs hon drwy'r amser.\n\n"
+            + CRISIS_CY
+        ),
+        "privacy": (
+            "Pwy sy'n gweld beth rydych chi'n ei ysgrifennu yma:\n\n"
+            "• Eich atebion: dim ond os ydych chi'n dewis eu rhannu ar y diwedd. Yna bydd eich "
+            "swyddog prawf yn eu darllen cyn eich apwyntiad nesaf. Gall eu rheolwr eu gweld "
+            "hefyd.\n"
+            "• Neges sy'n dweud efallai nad ydych chi, neu rywun arall, yn ddiogel: bob amser yn "
+            "cael ei rhannu gyda'ch swyddog prawf, hyd yn oed os ydych chi'n cadw eich atebion i "
+            "chi'ch hun.\n"
+            "• Os ydych chi'n gofyn am alwad: mae eich swyddog prawf yn gweld hynny, a'r amser "
+            "a roesoch chi.\n"
+            "• Eich cynllun diogelwch: dim ond os ydych chi'n dewis ei rannu.\n\n"
+            "Does neb yn gwylio'r sgwrs hon drwy'r amser. " + CRISIS_CY
         ),
         "unknown_command": (
             "Dydw i ddim yn gwybod y gorchymyn hwnnw. Anfonwch /help i weld beth allwch chi ei wneud."
@@ -326,13 +436,80 @@ TEXTS: dict[str, dict[str, str]] = {
         "skipped": "Wedi'i hepgor",
         "language_prompt": "Which language would you like? / Pa iaith hoffech chi?",
         "language_set": "Iawn, bydda i'n defnyddio Cymraeg o hyn ymlaen.",
-        "crisis": (
-            "Does neb yn gwylio'r sgwrs hon drwy'r amser, felly cysylltwch â rhywun nawr os oes "
-            "angen help arnoch chi:\n"
-            "• Y Samariaid: ffoniwch 116 123, am ddim, unrhyw bryd\n"
-            "• Shout: tecstiwch SHOUT i 85258\n"
-            "• GIG 111, opsiwn 2, ar gyfer eich iechyd meddwl\n"
-            "• Mewn argyfwng, ffoniwch 999"
+        "crisis_choice": (
+            "Bydd eich swyddog prawf yn gweld y neges hon, ond nid ar unwaith. Does neb yn "
+            "gwylio'r sgwrs hon drwy'r amser.\n\n"
+            "Beth hoffech chi ei wneud nawr?"
+        ),
+        "crisis_choice_safe": (
+            "Bydd eich swyddog prawf yn gweld y neges hon, ond nid ar unwaith. Does neb yn "
+            "gwylio'r sgwrs hon drwy'r amser.\n\n"
+            "Ydy hi'n ddiogel i'ch swyddog prawf eich ffonio chi?"
+        ),
+        "crisis_stranger": (
+            "Dydy'r sgwrs hon ddim wedi'i chysylltu â swyddog prawf, felly fydd neb arall yn "
+            "gweld y neges hon. Ffoniwch un o'r rhifau uchod."
+        ),
+        "crisis_repeat": (
+            "Diolch am ddweud wrtha i. Rydw i wedi ychwanegu hyn at y neges y bydd eich swyddog "
+            "prawf yn ei gweld.\n\n"
+            "Os ydych chi mewn perygl nawr, ffoniwch 999. Mae'r Samariaid yno unrhyw bryd: "
+            "116 123, am ddim."
+        ),
+        "crisis_after": (
+            "Diolch. Rydw i wedi ychwanegu hyn at y neges y bydd eich swyddog prawf yn ei gweld."
+        ),
+        "choice_later": "Parhau gyda {title} wedyn",
+        "choice_call": "Hoffwn i gael galwad",
+        "choice_ok": "Rydw i'n iawn",
+        "choice_plan": "Gweld fy nghynllun diogelwch",
+        "crisis_later": (
+            "Iawn. Mae popeth a ddywedoch chi wedi'i gadw. Pan fyddwch chi'n barod, anfonwch "
+            "/menu a dewis “Parhau: {title}”."
+        ),
+        "crisis_later_gone": "Iawn. Pan fyddwch chi'n barod, anfonwch /menu.",
+        "crisis_ok": (
+            "Diolch am roi gwybod i mi. Bydd eich swyddog prawf yn dal i weld beth ysgrifennoch "
+            "chi, felly efallai y byddan nhw'n cysylltu.\n\n"
+            "Mae'r rhifau uchod yno unrhyw bryd."
+        ),
+        "crisis_call": (
+            "Iawn. Rydw i wedi gofyn i'ch swyddog prawf eich ffonio chi. Byddan nhw'n ffonio "
+            "pan fyddan nhw'n gallu. Efallai na fydd hynny heddiw.\n\n"
+            "Os oes angen help arnoch chi cyn hynny, ffoniwch y Samariaid ar 116 123, neu 999 "
+            "mewn argyfwng."
+        ),
+        "safe_yes": "Ydy, mae'n ddiogel",
+        "safe_no": "Na, dydy e ddim yn ddiogel",
+        "safe_times": "Dim ond ar adegau penodol",
+        "safe_yes_kept": (
+            "Diolch. Bydd eich swyddog prawf yn gweld eich neges ac efallai y bydd yn eich "
+            "ffonio chi. Byddan nhw'n ffonio pan fyddan nhw'n gallu. Efallai na fydd hynny heddiw."
+        ),
+        "safe_no_kept": (
+            "Iawn. Bydda i'n dweud wrth eich swyddog prawf am beidio â'ch ffonio chi. Gallwch "
+            "chi siarad yn eich apwyntiad nesaf. Os daw hi'n ddiogel, anfonwch /help i ofyn am "
+            "alwad.\n\n"
+            "Os ydych chi mewn perygl, ffoniwch 999."
+        ),
+        "safe_when": (
+            "Pryd mae'n ddiogel i ffonio? Teipiwch e yn eich geiriau eich hun, fel “boreau yn "
+            "ystod yr wythnos”."
+        ),
+        "safe_times_kept": (
+            "Diolch. Rydw i wedi dweud wrth eich swyddog prawf am ffonio bryd hynny yn unig."
+        ),
+        "safe_type_words": "Teipiwch pryd mae'n ddiogel i ffonio, mewn ychydig eiriau.",
+        "safety_none": (
+            "Does gennych chi ddim cynllun diogelwch eto. Mae'n ychydig o gwestiynau am beth "
+            "sy'n helpu pan fydd pethau'n anodd, a phwy y gallwch chi droi atyn nhw.\n\n"
+            "Chi biau fe: dim ond os ydych chi'n dewis ei rannu mae eich swyddog prawf yn ei weld."
+        ),
+        "safety_make": "Gwneud fy nghynllun diogelwch",
+        "safety_change": "Newid fy nghynllun diogelwch",
+        "safety_yours": "Eich cynllun diogelwch:",
+        "safety_missing": (
+            "Mae'n ddrwg gen i, dydy'r cynllun diogelwch ddim ar gael nawr. " + CRISIS_CY
         ),
         "callback_offer": (
             "Hoffech chi i'ch swyddog prawf eich ffonio chi? Byddan nhw'n ffonio pan fyddan "

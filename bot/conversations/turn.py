@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.messages import Button, Incoming, Outgoing
 from bot.conversations.texts import say
-from storage.models import ServiceUser
+from storage.models import Flag, ServiceUser
 
 DEFAULT_ZONE = "Europe/London"
 
@@ -26,6 +26,9 @@ class Turn:
     person: ServiceUser | None = None
     out: list[Outgoing] = field(default_factory=list)
     toast: str | None = None
+    # A crisis reply's choice, and its flag: the flag keeps the choice's outbox row, so a newer
+    # choice can take the older one's buttons away.
+    choice: tuple[Outgoing, Flag] | None = None
 
     @property
     def lang(self) -> str:

@@ -47,6 +47,7 @@ from .schema import (
     ScriptModel,
     StepModel,
     TextQuestion,
+    YesNoQuestion,
     as_text,
 )
 from .schema import AnyOf as AnyOfModel
@@ -211,6 +212,7 @@ class _Compiler:
             below=self.ids[index + 1] if index + 1 < len(self.ids) else END,
             short=as_text(short) if short is not None else None,
             asks_for_call=bool(getattr(step, "asks_for_call", False)),
+            call_time=bool(getattr(step, "call_time", False)),
             expected_worries=frozenset(getattr(step, "expected_worries", None) or ()),
             check=check,
             wording=Wording.of(text),
@@ -468,8 +470,33 @@ class _Compiler:
 
     def check_steps(self) -> None:
         checks = 0
+        asks_for_call = False
         for index, step in enumerate(self.model.steps):
             here: Path = ("steps", index)
+            if getattr(step, "asks_for_call", False):
+                asks_for_call = True
+                if not isinstance(step, YesNoQuestion):
+                    self.error(
+                        (*here, "asks_for_call"),
+                        "`asks_for_call` goes on a yes/no question (`answer: yes_no`): "
+                        "a Yes is the request for a call",
+                        at_key=True,
+                    )
+            if getattr(step, "call_time", False):
+                if not isinstance(step, TextQuestion):
+                    self.error(
+                        (*here, "call_time"),
+                        "`call_time` goes on a typed question (`ask:` with no `answer:`), "
+                        "like “When is a good time to call?”",
+                        at_key=True,
+                    )
+                elif not asks_for_call:
+                    self.error(
+                        (*here, "call_time"),
+                        "`call_time` needs a question with `asks_for_call: true` above it: "
+                        "it is when to make that call",
+                        at_key=True,
+                    )
             if step.end and step.next is not None:
                 self.error(
                     (*here, "end"), "a step can have `next:` or `end: true`, not both", at_key=True

@@ -262,6 +262,12 @@ class _Question(_Step, _Asks):
         description="`true` on a yes/no question: a Yes asks the probation officer to call, "
         "at once, whether or not the person shares the rest of their answers.",
     )
+    call_time: bool = Field(
+        False,
+        description="`true` on a typed question that asks when to call, after an "
+        "`asks_for_call` question: the answer goes with the request for a call, whether or "
+        "not the person shares the rest of their answers.",
+    )
     expected_worries: list[WorryName] | None = Field(
         None,
         min_length=1,

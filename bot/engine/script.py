@@ -41,6 +41,7 @@ class Step:
     below: str = END  # the step written below this one (END for the last)
     short: Text | None = None
     asks_for_call: bool = False  # a Yes here is a request for a call (the caller raises it)
+    call_time: bool = False  # the answer is when to call: it goes with the request for a call
     # Safeguarding categories whose words are the answer this question asks for (a safety
     # plan's warning signs): the caller keeps them as the answer instead of treating them as a
     # crisis. Only names: the engine does not know which categories exist.

@@ -15,6 +15,8 @@ COMMANDS = [
     BotCommand("stop_reminders", "Stop reminders"),
     BotCommand("start_reminders", "Turn reminders back on"),
     BotCommand("language", "English or Cymraeg"),
+    BotCommand("safety", "My safety plan"),
+    BotCommand("privacy", "Who sees what I write"),
     BotCommand("help", "How Tandem works, and who to call"),
 ]
 # Shown to people whose Telegram app is in Welsh (draft, for review by a Welsh speaker).
@@ -26,6 +28,8 @@ COMMANDS_CY = [
     BotCommand("stop_reminders", "Stopio nodiadau atgoffa"),
     BotCommand("start_reminders", "Troi nodiadau atgoffa ymlaen eto"),
     BotCommand("language", "Cymraeg neu English"),
+    BotCommand("safety", "Fy nghynllun diogelwch"),
+    BotCommand("privacy", "Pwy sy'n gweld beth rydw i'n ei ysgrifennu"),
     BotCommand("help", "Sut mae Tandem yn gweithio, a phwy i'w ffonio"),
 ]
 

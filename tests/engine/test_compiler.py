@@ -375,3 +375,55 @@ def test_an_expected_worry_listed_twice_is_a_warning() -> None:
         "t.yaml:7:43: warning: `suicide_self_harm` is listed twice in `expected_worries`; "
         "once is enough"
     ]
+
+
+def test_a_time_to_call_goes_with_the_request_for_a_call() -> None:
+    script = compile_ok("""
+    steps:
+      - id: callback
+        ask: Would you like a call?
+        answer: yes_no
+        asks_for_call: true
+      - id: when
+        when: {answer: callback, is: yes}
+        ask: When is a good time to call?
+        skip: true
+        call_time: true
+    """)
+    assert script.step("callback").asks_for_call and not script.step("callback").call_time
+    assert script.step("when").call_time
+
+
+def test_asks_for_call_and_call_time_are_refused_where_they_mean_nothing() -> None:
+    assert problems(make("""
+    steps:
+      - id: callback
+        ask: Would you like a call?
+        asks_for_call: true
+    """)) == [
+        "t.yaml:7:5: `asks_for_call` goes on a yes/no question (`answer: yes_no`): "
+        "a Yes is the request for a call"
+    ]
+    assert problems(make("""
+    steps:
+      - id: when
+        ask: When is a good time to call?
+        call_time: true
+    """)) == [
+        "t.yaml:7:5: `call_time` needs a question with `asks_for_call: true` above it: "
+        "it is when to make that call"
+    ]
+    assert problems(make("""
+    steps:
+      - id: callback
+        ask: Would you like a call?
+        answer: yes_no
+        asks_for_call: true
+      - id: when
+        ask: Morning or afternoon?
+        choices: [{label: Morning}, {label: Afternoon}]
+        call_time: true
+    """)) == [
+        "t.yaml:12:5: `call_time` goes on a typed question (`ask:` with no `answer:`), "
+        "like “When is a good time to call?”"
+    ]

@@ -22,7 +22,7 @@ async def test_keeping_answers_private_is_recorded(tandem: Harness) -> None:
     chat, person_id = await _to_the_check(tandem)
     await chat.wait_for(lambda m: "Keep it to myself for now" in m.labels)
     await chat.click("Keep it to myself for now")
-    await chat.wait_for("your probation officer won't see them")
+    await chat.wait_for("Your probation officer won't see these answers")
     [conv] = (await tandem.export(person_id))["conversations"]
     assert conv["sharing"] == "private" and conv["shared_at"] is None
     # The answers are still kept, for the person.

@@ -71,7 +71,7 @@ async def test_consent_comes_before_anything_else(tandem: Harness) -> None:
     await chat.start(invitation.code)
     first_contact = [
         (await chat.wait_for("Hello Sam")).text,
-        (await chat.wait_for("Your probation officer reads your answers")).text,
+        (await chat.wait_for("One thing is always passed on")).text,
         (await chat.wait_for("Samaritans")).text,
     ]
     assert "116 123" in first_contact[2] and "999" in first_contact[2]
