@@ -21,8 +21,11 @@ Someone Tandem does not know gets the helplines and is told nobody else will see
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations import callbacks
 from bot.conversations.catalogue import in_lang
@@ -47,6 +50,9 @@ from storage.flags import (
 )
 from storage.models import Conversation, Flag, FlagMessage
 from storage.outbox import sent_message
+from storage.people import person_by_telegram_user
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.conversations.onboarding import Onboarding
@@ -251,6 +257,42 @@ async def _safety_plan(t: Turn) -> Conversation | None:
     if t.person is None or t.person.id is None:
         return None
     return await latest_finished(t.session, t.person.id, SAFETY_PLAN)
+
+
+async def despite_failure(
+    svc: Onboarding, session: AsyncSession, inc: Incoming, now: datetime
+) -> tuple[str, list[str]]:
+    """When handling an update failed (a bug of ours), what must still happen for a worrying
+    message: its helplines for the person, and a flag for their case manager. Returns the
+    person's language and the texts to send before the apology."""
+    text = words_of(inc)
+    match = svc.catalogue.safeguards.check(text) if text else None
+    lang = "cy" if inc.language_code.lower().startswith("cy") else "en"
+    if match is None:
+        return lang, []
+    person = await person_by_telegram_user(session, inc.user_id) if inc.user_id else None
+    if person is not None and person.id is not None:
+        lang = person.language
+        try:
+            async with session.begin_nested():
+                await raise_flag(
+                    session,
+                    Flag(
+                        service_user_id=person.id,
+                        kind="safeguarding",
+                        category=match.category,
+                        categories=list(match.categories),
+                        rule=_rule(match),
+                        message=text,
+                        update_id=inc.update_id,
+                        created_at=now,
+                        last_message_at=now,
+                    ),
+                )
+                await notify(session, person=person, kind="flag", now=now)
+        except Exception:  # noqa: BLE001 - the helplines must go out whatever else fails
+            log.exception("update %s: could not keep the flag", inc.update_id)
+    return lang, [svc.catalogue.safeguards.reply(match, lang)]
 
 
 # -- while the crisis reply waits ---------------------------------------------------------------

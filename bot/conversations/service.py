@@ -153,9 +153,13 @@ class ConversationService(Onboarding):
             await keep_failed(
                 session, incoming.bot_id, incoming.update_id, raw or {}, type(exc).__name__
             )
-            message = Outgoing(incoming.chat_id, say("error"))
-            enqueue(session, message.chat_id, message.to_payload(), now=now, reply=True)
-        return Handled(outgoing=[message])
+            # Even when our own code fails, a worrying message gets its helplines first and
+            # still reaches the case manager.
+            lang, texts = await crisis.despite_failure(self, session, incoming, now)
+            messages = [Outgoing(incoming.chat_id, text) for text in [*texts, say("error", lang)]]
+            for message in messages:
+                enqueue(session, message.chat_id, message.to_payload(), now=now, reply=True)
+        return Handled(outgoing=messages)
 
     async def _route(self, t: Turn) -> None:
         inc = t.incoming

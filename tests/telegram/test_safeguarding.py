@@ -470,3 +470,22 @@ async def test_in_a_safety_plan_other_worries_are_still_a_crisis(tandem: Harness
     assert await tandem.answers(person_id) == []
     [flag] = await flags(tandem)
     assert flag.category == "being_harmed"
+
+
+async def test_when_our_own_code_fails_a_worrying_message_still_gets_help_and_a_flag(
+    tandem: Harness,
+) -> None:
+    chat, person_id = await tandem.joined_chat("Rae")
+    await chat.send("i want to die")
+    await last_is(tandem, chat, CHOICE)
+    # Damage the flag, as a bad migration or a manual edit might: adding to it now fails.
+    async with tandem.db.transaction() as session:
+        flag = (await session.exec(select(Flag))).one()
+        flag.categories = 5  # type: ignore[assignment]
+        session.add(flag)
+    await chat.send("he hit me again")
+    await chat.wait_for("You don't deserve to be hurt")
+    await chat.wait_for("something went wrong on our side")
+    newest = await flags(tandem)
+    assert [(f.category, f.message) for f in newest[1:]] == [("being_harmed", "he hit me again")]
+    assert newest[1].service_user_id == person_id
