@@ -151,7 +151,7 @@ def fuzzy_index(targets: Iterable[str]) -> FuzzyIndex:
 
 
 def _fuzzy(token: str, index: Mapping[str, str]) -> str | None:
-    if isinstance(index, FuzzyIndex) and not index.near(token):
+    if isinstance(index, FuzzyIndex) and (token in index.targets or not index.near(token)):
         return None
     found = index.get(token)
     if found is None:

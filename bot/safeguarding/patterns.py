@@ -8,7 +8,8 @@ same order, as whole words, after both have been tidied (see `normalise`). On to
     word*       the word with any ending of up to 4 letters: kill* = kill, kills, killed,
                 killing, killer
     *           exactly one word, any word
-    #           a number written in digits: took # pills = took 30 pills
+    #           a number written in digits: took # pills = took 30 pills (and took 2 pills,
+                though `spellings:` read "2" as "to")
     ...         up to three words, any words (or none)
     {name}      one of the words listed under `words: name:` at the top of the file
     {start}     the start of a sentence (or of the message)
@@ -70,7 +71,7 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class Number:
-    pass
+    words: tuple[str, ...] = ()  # what `spellings:` make of a number ("2" -> "to")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,10 @@ class _Parser:
         if tok == "*":
             return [AnyWord()]
         if tok == "#":
-            return [Number()]
+            spelt = sorted(
+                " ".join(meaning) for key, meaning in self.spellings.items() if key.isdigit()
+            )
+            return [Number(tuple(spelt))]
         if tok.startswith("{"):
             name = tok[1:-1]
             if name in EDGES:
@@ -238,10 +242,11 @@ def _item_regex(item: Item) -> str:
     if isinstance(item, AnyWord):
         return " [^ .]++"
     if isinstance(item, Number):
-        return " [0-9]++"
+        spelt = "".join(f"|{re.escape(w)}" for w in item.words)
+        return f" (?:[0-9]++{spelt})"
     if isinstance(item, Edge):
-        # A checked message always ends " . ", so the end of a sentence is " ." next.
-        return "(?= \\.)" if item.end else "(?:^|(?<=\\.))"
+        # " ." follows the last word of a sentence, or nothing at all (the end of the message).
+        return "(?= (?:\\.|$))" if item.end else "(?:^|(?<=\\.))"
     if isinstance(item, Gap):
         return f"(?: [^ .]++){{0,{MAX_GAP}}}"
     body = "|".join(to_regex(option) for option in item.options)

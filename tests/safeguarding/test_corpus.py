@@ -10,8 +10,8 @@ import pytest
 from bot.safeguarding import Rules
 from bot.safeguarding.evaluate import Case, evaluate, format_report
 
-RECALL = 0.95
-PRECISION = 0.8
+RECALL = 0.98
+PRECISION = 0.95
 # The held-out set is new wording nobody tuned for: a floor that catches a clearly worse
 # change (the target for a blind set is recall >= 0.98 with precision >= 0.9).
 HOLDOUT_RECALL = 0.9
