@@ -208,20 +208,20 @@ class PastAndOver:
     _past: _Phrases = field(repr=False)
     _over: _Phrases = field(repr=False)
     _again: _Phrases = field(repr=False)
-    _needles: tuple[str, ...] = field(repr=False)  # the joins as " but "
+    _needles: Mapping[str, tuple[str, ...]] = field(repr=False)  # language -> " but "...
 
     def applies(self, text: str, keys: frozenset[str]) -> bool:
         """The message says something is over, and nothing about it being back."""
         return self._over.any(text, keys) and not self._again.any(text, keys)
 
-    def part(self, text: str, start: int, end: int) -> tuple[int, int]:
+    def part(self, text: str, start: int, end: int, language: str) -> tuple[int, int]:
         """The part of the sentence around text[start:end]: from the last "." or join word
-        before it to the first one after it."""
+        (of the language of the phrase that matched) before it to the first one after it."""
         lo = text.rfind(" . ", 0, start + 1)
         lo = 0 if lo < 0 else lo + 2
         hi = text.find(" . ", end)
         hi = len(text) if hi < 0 else hi + 1
-        for needle in self._needles:
+        for needle in self._needles.get(language, ()):
             at = text.rfind(needle, lo, start + 1)
             if at >= 0:
                 lo = at + len(needle) - 1
@@ -230,9 +230,11 @@ class PastAndOver:
                 hi = at + 1
         return lo, hi
 
-    def covers(self, text: str, span: tuple[int, int], keys: frozenset[str]) -> bool:
+    def covers(
+        self, text: str, span: tuple[int, int], keys: frozenset[str], language: str
+    ) -> bool:
         """Whether the part of the sentence holding this match says it was in the past."""
-        lo, hi = self.part(text, *span)
+        lo, hi = self.part(text, *span, language)
         return any(
             phrase.regex.search(text, lo, hi) is not None
             for phrase in self._past.candidates(keys)
@@ -317,7 +319,10 @@ class Rules:
                 if past is None:
                     if not phrase.search(mine, keys):
                         continue
-                elif all(past.covers(mine, span, keys) for span in phrase.spans(mine, keys)):
+                elif all(
+                    past.covers(mine, span, keys, phrase.rule.language)
+                    for span in phrase.spans(mine, keys)
+                ):
                     continue  # no match, or every match is told as past and over
                 hits.append(Hit(check.key, phrase.rule))
                 break
@@ -399,6 +404,7 @@ class _Compiler:
     def __init__(self, file: str, text: str) -> None:
         self.file = file
         self.text = text
+        self.lines = text.split("\n")
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
         self.spellings: dict[str, tuple[str, ...]] = {}
@@ -510,9 +516,10 @@ class _Compiler:
         if "joins" in mapping.entries:
             joins = self.read_joins(mapping.entries["joins"][1])
         needles = {
-            " " + " ".join(words(join, self.spellings)) + " "
-            for found in joins.values()
-            for join in found
+            language: tuple(
+                sorted({" " + " ".join(words(join, self.spellings)) + " " for join in found})
+            )
+            for language, found in joins.items()
         }
         return PastAndOver(
             past=tuple(c.rule for c in lists["past"]),
@@ -522,7 +529,7 @@ class _Compiler:
             _past=_Phrases.of(tuple(lists["past"])),
             _over=_Phrases.of(tuple(lists["over"])),
             _again=_Phrases.of(tuple(lists["again"])),
-            _needles=tuple(sorted(needles)),
+            _needles=needles,
         )
 
     def read_joins(self, node: Node) -> dict[str, tuple[str, ...]]:
@@ -725,6 +732,17 @@ class _Compiler:
         text = self.expect_text(node, "a phrase")
         if text is None:
             return None
+        if not text.quoted and "\n" not in text.value:
+            rest = self.lines[text.line - 1][text.col - 1 + len(text.value) :]
+            if "#" in rest:
+                self.problem(
+                    text,
+                    "` #` starts a YAML comment, so the rest of this line is not part of the "
+                    "phrase: put the whole phrase in quotes (`#` for a number needs them), and "
+                    "write a comment on a line of its own",
+                    len(text.value) + rest.index("#"),
+                )
+                return None
         try:
             seq = patterns.parse(text.value, self.spellings, self.lookup())
         except patterns.PatternError as err:
