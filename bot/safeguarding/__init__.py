@@ -8,7 +8,8 @@ A pure package: it reads dialogues/safeguarding.yaml and nothing else; no Telegr
         match.category        # "suicide_self_harm" (the most urgent category that matched)
         match.categories      # every category that matched
         match.rule            # the phrase that fired: text, language, file and line
-        rules.first_line(match.category, "en")   # the reply's opening line, if the file has one
+        rules.reply(match, "en")      # what the person is told first
+    rules.trace("i used to cut but ive been clean 2 years")   # every phrase, and why it counted
 
 `bot.safeguarding.evaluate` measures the rules against the labelled corpus in
 tests/safeguarding/corpus.yaml (recall and precision).
@@ -16,7 +17,7 @@ tests/safeguarding/corpus.yaml (recall and precision).
 
 from ._yaml import Problem, SafeguardingError
 from .normalise import normalise
-from .rules import Category, Hit, Match, Rule, Rules, load_rules, parse_rules
+from .rules import Category, Hit, Match, Rule, Rules, Trace, load_rules, parse_rules
 
 __all__ = [
     "Category",
@@ -26,6 +27,7 @@ __all__ = [
     "Rule",
     "Rules",
     "SafeguardingError",
+    "Trace",
     "load_rules",
     "normalise",
     "parse_rules",

@@ -61,9 +61,7 @@ def _beyond_ascii(err: UnicodeError) -> tuple[str, int]:
         return "", err.end
     if not any(map(str.isalnum, run)) and not any(map(unicodedata.combining, run)):
         return " ", err.end
-    out = [
-        OTHER_LETTER if ch.isalnum() else " " for ch in run if not unicodedata.combining(ch)
-    ]
+    out = [OTHER_LETTER if ch.isalnum() else " " for ch in run if not unicodedata.combining(ch)]
     return "".join(out), err.end
 
 
@@ -129,7 +127,9 @@ class FuzzyIndex(dict[str, str]):
 
     def near(self, word: str) -> bool:
         return (
-            word[:3] in self._heads or word[-3:] in self._tails or word[:2] + word[-2:] in self._ends
+            word[:3] in self._heads
+            or word[-3:] in self._tails
+            or word[:2] + word[-2:] in self._ends
         )
 
 

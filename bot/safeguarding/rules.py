@@ -230,16 +230,19 @@ class PastAndOver:
                 hi = at + 1
         return lo, hi
 
-    def covers(
-        self, text: str, span: tuple[int, int], keys: frozenset[str], language: str
-    ) -> bool:
+    def covers(self, text: str, span: tuple[int, int], keys: frozenset[str], language: str) -> bool:
         """Whether the part of the sentence holding this match says it was in the past."""
+        return self.covering(text, span, keys, language) is not None
+
+    def covering(
+        self, text: str, span: tuple[int, int], keys: frozenset[str], language: str
+    ) -> Rule | None:
+        """The `past:` phrase in the part of the sentence holding this match, if any."""
         lo, hi = self.part(text, *span, language)
-        return any(
-            phrase.regex.search(text, lo, hi) is not None
-            for phrase in self._past.candidates(keys)
-            if phrase.possible(keys)
-        )
+        for phrase in self._past.candidates(keys):
+            if phrase.possible(keys) and phrase.regex.search(text, lo, hi) is not None:
+                return phrase.rule
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,27 @@ class Match:
     @property
     def language(self) -> str:
         return self.hits[0].rule.language
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """How one message was checked, phrase by phrase: for staff writing rules
+    (``python -m tests.safeguarding.report --explain "message"``) and for tests."""
+
+    tidy: str  # the message as matched, with idioms blanked out ("~")
+    everyday: tuple[Rule, ...]  # `everyday:` and `except:` phrases that blanked words
+    hits: tuple[Hit, ...]  # every phrase that counted, category by category
+    past: tuple[tuple[Hit, Rule], ...]  # phrases told as past and over, with the `past:` phrase
+    over: tuple[Rule, ...]  # `over:` phrases found in the message
+    again: tuple[Rule, ...]  # `again:` phrases found in the message
+
+    @property
+    def match(self) -> Match | None:
+        """The same as `Rules.check`: the first phrase that counted in each category."""
+        first: dict[str, Hit] = {}
+        for hit in self.hits:
+            first.setdefault(hit.category, hit)
+        return Match(tuple(first.values())) if first else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +351,49 @@ class Rules:
                 hits.append(Hit(check.key, phrase.rule))
                 break
         return Match(tuple(hits)) if hits else None
+
+    def trace(self, text: str) -> Trace:
+        """Check a message the slow way, noting every phrase that matched and why it counted
+        or not. `trace(text).match` is always `check(text)`."""
+        line, found = tidy(text, self.spellings, self.fuzzy)
+        keys = frozenset(patterns.keys_of(found))
+        blanked: list[Rule] = []
+
+        def blank(exception: _Compiled, text: str) -> str:
+            new = exception.blank(text, keys)
+            if new != text:
+                blanked.append(exception.rule)
+            return new
+
+        for exception in self._everyday:
+            line = blank(exception, line)
+        past = self.past_and_over
+        over: tuple[Rule, ...] = ()
+        again: tuple[Rule, ...] = ()
+        if past is not None and found:
+            over = tuple(c.rule for c in past._over.candidates(keys) if c.search(line, keys))
+            again = tuple(c.rule for c in past._again.candidates(keys) if c.search(line, keys))
+        hits: list[Hit] = []
+        told_as_past: list[tuple[Hit, Rule]] = []
+        for check in self._checks if found else ():
+            mine = line
+            for exception in check.exceptions:
+                mine = blank(exception, mine)
+            for phrase in check.phrases.candidates(keys):
+                spans = phrase.spans(mine, keys)
+                if not spans:
+                    continue
+                hit = Hit(check.key, phrase.rule)
+                if past is not None and over and not again:
+                    covering = [
+                        past.covering(mine, span, keys, phrase.rule.language) for span in spans
+                    ]
+                    first = covering[0]
+                    if first is not None and all(covering):
+                        told_as_past.append((hit, first))
+                        continue
+                hits.append(hit)
+        return Trace(line, tuple(blanked), tuple(hits), tuple(told_as_past), over, again)
 
     def category(self, key: str) -> Category:
         for category in self.categories:
@@ -633,6 +700,13 @@ class _Compiler:
         for name, (key, value) in mapping.entries.items():
             if not _NAME.match(name):
                 self.problem(key, f"`{name}`: a list name uses a-z, 0-9 and _ (like `myself`)")
+                continue
+            if name in patterns.EDGES:
+                self.problem(
+                    key,
+                    f"`{name}` is taken: {{start}} and {{end}} mark the start and the end of a "
+                    "sentence; give this list another name",
+                )
                 continue
             seq = self.expect_list(value, f"`{name}:`")
             if seq is None:

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.safeguarding.report [rules.yaml] [corpus.yaml]   # full report
     .venv/bin/python -m tests.safeguarding.report --holdout                    # the held-out set
+    .venv/bin/python -m tests.safeguarding.report --explain "a message"        # why it fired
     .venv/bin/python -m tests.safeguarding.report --bench                      # figures only
 
 `bench()` is what `make bench` prints (tests/bench/__main__.py calls it).
@@ -46,7 +47,10 @@ def _row(name: str, value: str, target: str = "") -> None:
 def _figures(title: str, report: Report, target: tuple[float, float]) -> None:
     wanted = f">= {target[0]} / >= {target[1]}"
     o = report.overall
-    _row(f"{title} recall / precision ({report.cases} messages)", f"{o.recall:.3f} / {o.precision:.3f}")
+    _row(
+        f"{title} recall / precision ({report.cases} messages)",
+        f"{o.recall:.3f} / {o.precision:.3f}",
+    )
     for language, score in sorted(report.by_language.items()):
         _row(
             f"  {language} ({score.positives + score.negatives} messages)",
@@ -114,9 +118,30 @@ def bench(rounds: int = 5) -> None:
         print(f"    {_spread(time_checks(rules, [text], rounds * 4))}")
 
 
+def explain(rules: Rules, text: str) -> str:
+    """Every phrase a message set off, and why each counted or not."""
+    trace = rules.trace(text)
+    lines = [f"tidied: {trace.tidy!r}"]
+    lines += [f"  idiom blanked      {rule}" for rule in trace.everyday]
+    lines += [f"  says it is over    {rule}" for rule in trace.over]
+    lines += [f"  says it is back    {rule}" for rule in trace.again]
+    for hit in trace.hits:
+        lines.append(f"  COUNTS  {hit.category:<19} {hit.rule}")
+    for hit, past in trace.past:
+        lines.append(f"  past    {hit.category:<19} {hit.rule}\n          told as past by {past}")
+    match = trace.match
+    lines.append(f"result: {', '.join(match.categories) if match else 'nothing'}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--bench"]:
         bench()
+        return 0
+    if argv[:1] == ["--explain"]:
+        rules = load_rules(RULES)
+        for text in argv[1:]:
+            print(explain(rules, text))
         return 0
     holdout = argv[:1] == ["--holdout"]
     if holdout:

@@ -121,7 +121,10 @@ def test_an_empty_or_missing_held_out_set_is_skipped_with_a_reason(tmp_path: Pat
 
     empty = tmp_path / "holdout.yaml"
     empty.write_text("# waiting for a fresh blind set\n\n# en:\n#   none: [x]\n", encoding="utf-8")
-    assert load_holdout(empty) == ([], "holdout.yaml has no messages yet: a fresh blind set replaces it")
+    assert load_holdout(empty) == (
+        [],
+        "holdout.yaml has no messages yet: a fresh blind set replaces it",
+    )
     cases, reason = load_holdout(tmp_path / "missing.yaml")
     assert cases == [] and "missing" in reason
     full = tmp_path / "full.yaml"

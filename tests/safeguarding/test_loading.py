@@ -54,7 +54,10 @@ def test_good_file_loads() -> None:
 
 
 def test_a_category_without_a_reply_is_refused() -> None:
-    text = GOOD.replace("    reply:\n      en: |\n        Help is here.\n        • Call 116 123\n      cy: Mae help yma.\n", "")
+    text = GOOD.replace(
+        "    reply:\n      en: |\n        Help is here.\n        • Call 116 123\n      cy: Mae help yma.\n",
+        "",
+    )
     line, message = one(text)
     assert line == 3 and "needs `reply:`" in message
 
@@ -70,7 +73,9 @@ def test_an_unknown_call_mode_is_refused() -> None:
 
 
 def test_the_reply_adds_the_also_lines_of_other_categories_and_the_safest_call() -> None:
-    two = GOOD + """  hurt:
+    two = (
+        GOOD
+        + """  hurt:
     label:
       en: Hurt
       cy: Brifo
@@ -87,6 +92,7 @@ def test_the_reply_adds_the_also_lines_of_other_categories_and_the_safest_call()
       cy:
         - tarodd e fi
 """
+    )
     rules = parse_rules(two, "sg.yaml")
     match = rules.check("he hit me and i want to die")
     assert match is not None and match.categories == ("test", "hurt")
@@ -199,3 +205,89 @@ def test_load_rules_reads_files(tmp_path: Path) -> None:
     with pytest.raises(SafeguardingError) as err:
         load_rules(latin)
     assert err.value.problems[0].line == 17 and "UTF-8" in err.value.problems[0].message
+
+
+PAST = (
+    GOOD.replace("        - want to die\n", "        - want to die\n        - self harm\n")
+    + """\
+past_and_over:
+  past:
+    en:
+      - used to
+    cy:
+      - arfer
+  over:
+    en:
+      - clean for
+    cy:
+      - dw i yn iawn nawr
+  again:
+    en:
+      - again
+    cy:
+      - eto
+  joins:
+    en: [but, and, and now]
+    cy: [ond]
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("i used to self harm but ive been clean for 2 years", False),
+        ("i used to self harm", True),  # not said to be over
+        ("ive been clean for 2 years but i self harm", True),  # the part with it has no past
+        ("i used to self harm, clean for years, and im doing it again", True),  # back
+        ("i used to self harm. i self harm. clean for years", True),  # a present sentence
+        ("i used to self harm and now i want to die. clean for a bit", True),
+    ],
+)
+def test_past_and_over(text: str, fires: bool) -> None:
+    rules = parse_rules(PAST, "sg.yaml")
+    assert (rules.check(text) is not None) is fires, text
+    trace = rules.trace(text)
+    assert trace.match == rules.check(text)
+    if not fires:
+        ((hit, past),) = trace.past
+        assert hit.rule.text == "self harm" and past.text == "used to" and past.line == 21
+
+
+def test_joins_are_per_language() -> None:
+    # Welsh "ond" (but) does not cut an English sentence, nor English "but" a Welsh one
+    rules = parse_rules(PAST.replace("    en: [but, and, and now]\n", "    en: [ond]\n"), "sg.yaml")
+    assert rules.check("i used to self harm but ive been clean for 2 years") is None
+    assert rules.check("i used to ond self harm, clean for 2 years") is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (("  again:\n    en:\n      - again\n    cy:\n      - eto\n", ""), 19, "needs `again:`"),
+        (("  joins:", "  join:"), 34, "did you mean `joins`"),
+        (("      - used to\n", "      - (used to\n"), 21, "never closed"),
+        (("    en: [but, and, and now]", "    en: [but, '...']"), 35, "a join is a word or two"),
+        (("    cy: [ond]", "    fr: [et]"), 36, "`fr` is not one of the file's `languages:`"),
+        (("      - clean for\n", ""), 25, "`over:` `en:` is empty"),
+    ],
+)
+def test_past_and_over_problems_are_located(
+    change: tuple[str, str], line: int, message: str
+) -> None:
+    text = PAST.replace(*change)
+    assert text != PAST
+    found = problems(text)
+    assert any(at == line and message in said for at, said in found), found
+
+
+def test_an_unquoted_phrase_followed_by_a_hash_is_refused() -> None:
+    line, message = one(GOOD.replace("- want to die", "- took # pills"))
+    assert line == 9 and "YAML comment" in message and "quotes" in message
+    rules = parse_rules(GOOD.replace("- want to die", '- "took # pills"'), "sg.yaml")
+    assert rules.check("i took 30 pills") is not None
+
+
+def test_start_and_end_are_not_word_list_names() -> None:
+    line, message = one(GOOD + "words:\n  end: [x]\n")
+    assert line == 18 and "{start} and {end}" in message

@@ -87,3 +87,70 @@ def test_bad_phrases_are_refused_with_their_line(phrase: str, message: str) -> N
     assert problem.line == text.count("\n")  # the last line
     assert message in problem.message
     assert str(problem).startswith(f"test.yaml:{problem.line}:")
+
+
+EDGES = """
+languages: [en]
+spellings:
+  "2": to
+categories:
+  test:
+    label: {en: Test}
+    reply: {en: Help.}
+    phrases:
+      en:
+"""
+
+
+@pytest.mark.parametrize(
+    ("phrase", "fires", "quiet"),
+    [
+        (
+            "i give up {end}",
+            ["i give up", "I give up. Help", "i give up!!! whatever", "i give up..."],
+            ["i give up on this form", "i give up smoking"],
+        ),
+        (
+            "{start} help {end}",
+            ["help", "HELP!!", "ok. help"],
+            ["i need help", "help me", "can you help"],
+        ),
+        (
+            "took # pills",
+            ["I took 30 pills", "took 2 pills", "took 100 pills"],
+            ["took the pills", "took some pills"],
+        ),
+    ],
+)
+def test_sentence_edges_and_numbers(phrase: str, fires: list[str], quiet: list[str]) -> None:
+    rules = parse_rules(EDGES + f"        - {json.dumps(phrase)}\n", "test.yaml")
+    for text in fires:
+        assert rules.check(text) is not None, (phrase, text)
+    for text in quiet:
+        assert rules.check(text) is None, (phrase, text)
+
+
+def test_edges_alone_or_a_number_alone_are_refused() -> None:
+    for phrase in ("{start} {end}", "#"):
+        with pytest.raises(SafeguardingError, match="optional or 'any word'"):
+            parse_rules(EDGES + f"        - {json.dumps(phrase)}\n", "test.yaml")
+
+
+def test_a_phrase_is_found_the_same_in_a_long_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In a long message a phrase is searched only around the words it needs: never a
+    # different answer from searching the whole message.
+    import bot.safeguarding.rules as rules_module
+
+    rules = rules_for("[i] (really|just) want to die", "nobody ... miss me", "kill* {me}")
+    filler = "had a normal day at work and then went home "
+    messages = [
+        filler * 20 + "i really want to die " + filler * 40,
+        filler * 60 + "nobody would even miss me",
+        (filler + ". ") * 30 + "killing myself. " + filler * 5,
+        filler * 90,
+        "just want to die " * 250,
+    ]
+    found = [rules.check(text) for text in messages]
+    monkeypatch.setattr(rules_module, "LONG", 10**9)
+    assert [rules.check(text) for text in messages] == found
+    assert [m is not None for m in found] == [True, True, True, False, True]

@@ -171,3 +171,65 @@ def test_digest_identifies_the_rules_version(rules: Rules) -> None:
 def test_empty_and_symbol_only_messages(rules: Rules) -> None:
     for text in ("", "   ", "!!!", "😭😭😭", "\n\n", "...", "\x00"):
         assert rules.check(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i used to self harm but ive been clean 2 years",
+        "tried to top myself years ago, in a much better place now",
+        "my ex used to hit me but thats over, im safe now",
+        "i used to sleep in doorways, now i've got my own place",
+        "i'm on licence for stabbing someone",  # an offence told as history
+        "o'n i'n arfer hunan-niweidio ond dw i'n iawn nawr ers dwy flynedd",
+        "trïais i ladd fy hun flynyddoedd yn ôl, dw i mewn lle llawer gwell nawr",
+    ],
+)
+def test_past_told_as_over_and_safe_does_not_fire(rules: Rules, text: str) -> None:
+    assert rules.check(text) is None
+    assert rules.trace(text).past, "expected a phrase told as past and over"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i used to cut and i've started again",  # back
+        "he used to hit me and i'm scared he'll come back",  # not over
+        "my uncle abused me when i was a kid",  # historic, not said to be over
+        "i tried to kill myself when i was 19",
+        "i used to self harm but ive been clean 2 years. i want to die",  # now, elsewhere
+        "i've been clean 2 years but i want to kill myself",  # now, in the same sentence
+        "i used to self harm, i'm ok now, but i cut myself last night",  # recent
+        "o'n i'n arfer torri fy hun a dw i wedi ailddechrau",
+    ],
+)
+def test_past_that_is_back_unclear_or_recent_still_fires(rules: Rules, text: str) -> None:
+    assert rules.check(text) is not None
+
+
+def test_every_past_over_and_again_phrase_finds_its_own_example(rules: Rules) -> None:
+    past = rules.past_and_over
+    assert past is not None
+    dead = []
+    for rule in past.over + past.again:
+        if rule.kind != "phrase":
+            continue
+        trace = rules.trace(rule.example)
+        if rule not in (trace.over if rule.category == "over" else trace.again):
+            dead.append(f"{rule.where}: {rule.text!r} (example {rule.example!r})")
+    for compiled in past._past.compiled:
+        rule = compiled.rule
+        tidy = rules.normalise(rule.example)
+        if compiled.regex.search(tidy) is None:
+            dead.append(f"{rule.where}: {rule.text!r} (example {rule.example!r})")
+        joins = [
+            " " + " ".join(rules.normalise(j).split()) + " " for j in past.joins[rule.language]
+        ]
+        if any(join in tidy for join in joins):
+            dead.append(f"{rule.where}: {rule.text!r} holds a join word, so is never in one part")
+    assert dead == []
+
+
+def test_trace_says_what_check_says(rules: Rules, corpus: list) -> None:  # type: ignore[type-arg]
+    for case in corpus:
+        assert rules.trace(case.text).match == rules.check(case.text), case.where
