@@ -23,8 +23,9 @@ and it ends at a space. Any-word parts are ``[^ .]++`` (possessive: a word is ne
 gaps have a fixed upper bound, so a phrase can't backtrack catastrophically on long messages.
 
 `anchor` picks the words a message must contain for the phrase to match (the least common of
-them), and how many words the phrase can reach either side of them: `Rules.check` skips a
-phrase whose words are not in the message, and in a long message searches only around them.
+them, and a few more sets of which one must be there too), and how many words the phrase can
+cover: `Rules.check` tries a phrase only on a message, or a stretch of a long one, that has
+them.
 """
 
 from __future__ import annotations
@@ -288,7 +289,7 @@ _COMMON = (
     "wedi dim mae ar eisiau mynd"
 )
 COMMON = frozenset(_COMMON.split())
-PREFIX = 3  # a stem (kill*) is looked for by its first letters: "kil*"
+PREFIXES = (3, 4, 5)  # a stem (kill*) is looked for by its first letters, up to five: "kil*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,13 +301,27 @@ class Anchor:
     before: int
     after: int
     others: tuple[frozenset[str], ...] = ()  # further sets: each must meet the message too
+    reach: int = 0  # the most words the whole phrase can cover
 
 
 def keys_of(found: Iterable[str]) -> set[str]:
     """The words of a message as anchor keys: each word, and the start of each longer word."""
-    keys = set(found)
-    keys.update([w[:PREFIX] + "*" for w in keys if len(w) >= PREFIX])
+    keys: set[str] = set()
+    for word in found:
+        keys.update(word_keys(word))
     return keys
+
+
+def word_keys(word: str) -> tuple[str, ...]:
+    """One word as anchor keys: itself, and its first 3, 4 and 5 letters ("kil*")."""
+    size = len(word)
+    if size >= 5:
+        return (word, word[:3] + "*", word[:4] + "*", word[:5] + "*")
+    if size == 4:
+        return (word, word[:3] + "*", word + "*")
+    if size == 3:
+        return (word, word + "*")
+    return (word,)
 
 
 def anchor(seq: Sequence) -> Anchor | None:
@@ -323,7 +338,8 @@ def anchor(seq: Sequence) -> Anchor | None:
     reach = _reach(seq.items[at])
     before = sum(map(_reach, seq.items[:at])) + reach
     after = reach + sum(map(_reach, seq.items[at + 1 :]))
-    return Anchor(keys, before, after, tuple(k for _, _, k in found[1:3]))
+    reach_all = sum(map(_reach, seq.items))
+    return Anchor(keys, before, after, tuple(k for _, _, k in found[1:5]), reach_all)
 
 
 def _cost(keys: frozenset[str]) -> int:
@@ -334,9 +350,9 @@ def _item_keys(item: Item) -> frozenset[str] | None:
     if isinstance(item, Word):
         return frozenset({min(item.tokens, key=lambda t: (t in COMMON, -len(t)))})
     if isinstance(item, Stem):
-        if len(item.stem) < PREFIX:
+        if len(item.stem) < PREFIXES[0]:
             return None
-        return frozenset({item.stem[:PREFIX] + "*"})
+        return frozenset({item.stem[: PREFIXES[-1]] + "*"})
     if isinstance(item, Choice) and not item.optional:
         union: set[str] = set()
         for option in item.options:

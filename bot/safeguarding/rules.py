@@ -9,11 +9,20 @@ How a message is checked:
 2. every `everyday:` phrase (idioms such as "could kill for a coffee") is found and the words it
    covers are blanked out, so they can't set anything off; the rest of the message still counts
    ("I could kill for a coffee but I want to kill myself" still matches);
-3. for each category, in file order (most urgent first), its own `except:` phrases are blanked
+3. if the message says something is over and safe (`past_and_over: over:`) and nothing says it
+   is back (`again:`), a match whose part of the sentence says it was in the past (`past:`)
+   does not count (see the file);
+4. for each category, in file order (most urgent first), its own `except:` phrases are blanked
    the same way, then its phrases are tried in both languages; the first phrase that matches is
    that category's hit;
-4. the result lists every category that matched. Negation is *not* special: "I'm not going to
+5. the result lists every category that matched. Negation is *not* special: "I'm not going to
    kill myself" matches, because missing a crisis costs far more than an unneeded message.
+
+Speed: every phrase is indexed by the words it needs (`patterns.anchor`), so a message is tried
+only against the phrases whose words it has. A message of more than CHUNK words is cut into
+stretches (whole sentences, or overlapping windows of a long sentence), and each phrase is
+searched only in the stretches that hold all its words. `trace` does the same the slow way and
+says why each phrase counted or not.
 """
 
 from __future__ import annotations
@@ -21,8 +30,10 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Literal
 
@@ -68,95 +79,70 @@ class Rule:
         return f"{shown} ({self.language}, {self.where})"
 
 
-# A message longer than this (in characters) is searched only around the words a phrase needs,
-# unless they are found in more places than MAX_PLACES: then all of it is searched.
-LONG = 400
-MAX_PLACES = 24
+# A long message is checked in stretches of at most CHUNK words: whole sentences where they fit
+# (no phrase runs across two sentences), a longer sentence in windows that overlap by more
+# words than any phrase covers. Each stretch is checked only for the phrases whose words are in
+# it, so a message of 4096 characters costs a few short ones.
+CHUNK = 48
+
+
+def chunks(line: str, overlap: int) -> list[str]:
+    """A tidied message (" w1 w2 . w3 ") cut into stretches of at most CHUNK words, each tidied
+    the same way. Where a sentence is cut, the stretch gets the word "~" at the cut, so that
+    {start} and {end} do not match there."""
+    out: list[str] = []
+    packed: list[str] = []
+    count = 0
+    step = max(1, CHUNK - overlap)
+    for sentence in line.strip().split(" . "):
+        size = sentence.count(" ") + 1
+        if packed and count + size > CHUNK:
+            out.append(" " + " . ".join(packed) + " ")
+            packed, count = [], 0
+        if size <= CHUNK:
+            packed.append(sentence)
+            count += size
+            continue
+        found = sentence.split()
+        for at in range(0, len(found), step):
+            head = "~ " if at else ""
+            tail = " ~" if at + CHUNK < len(found) else ""
+            out.append(" " + head + " ".join(found[at : at + CHUNK]) + tail + " ")
+            if at + CHUNK >= len(found):
+                break
+    if packed:
+        out.append(" " + " . ".join(packed) + " ")
+    return out
 
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
     regex: re.Pattern[str]
-    anchor: patterns.Anchor | None  # None: no word is required (a raw regex): search everything
+    anchor: patterns.Anchor | None  # None: no word is required (a raw regex): always tried
 
     def possible(self, keys: frozenset[str]) -> bool:
-        """Whether the message has the words this phrase needs (a fast pre-check)."""
+        """Whether the text has the words this phrase needs (a fast pre-check)."""
         found = self.anchor
         if found is None:
             return True
-        if found.keys.isdisjoint(keys):
+        if keys.isdisjoint(found.keys):
             return False
-        return not any(other.isdisjoint(keys) for other in found.others)
-
-    def _windows(self, text: str, keys: frozenset[str]) -> list[tuple[int, int]] | None:
-        """The stretches of a long message that can hold a match (None: search all of it)."""
-        found = self.anchor
-        if found is None or len(text) < LONG:
-            return None
-        places: list[int] = []
-        for key in found.keys & keys:
-            needle = " " + key[:-1] if key.endswith("*") else f" {key} "
-            at = text.find(needle)
-            while at >= 0:
-                places.append(at)
-                if len(places) > MAX_PLACES:
-                    return None
-                at = text.find(needle, at + 1)
-        windows: list[tuple[int, int]] = []
-        for at in sorted(places):
-            lo = hi = at
-            for _ in range(found.before):
-                lo = text.rfind(" ", 0, lo)
-                if lo <= 0:
-                    lo = 0
-                    break
-            for _ in range(found.after):
-                hi = text.find(" ", hi + 1)
-                if hi < 0:
-                    hi = len(text)
-                    break
-            # two more characters either side: a sentence's "." for {start} and {end}
-            lo, hi = max(0, lo - 2), min(len(text), hi + 3)
-            if windows and lo <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], hi)
-            else:
-                windows.append((lo, hi))
-        if sum(hi - lo for lo, hi in windows) * 2 > len(text):
-            return None  # most of the message: one search is quicker
-        return windows
+        return not any(map(keys.isdisjoint, found.others))
 
     def search(self, text: str, keys: frozenset[str]) -> bool:
-        if not self.possible(keys):
-            return False
-        windows = self._windows(text, keys)
-        if windows is None:
-            return self.regex.search(text) is not None
-        return any(self.regex.search(text, lo, hi) is not None for lo, hi in windows)
+        return self.possible(keys) and self.regex.search(text) is not None
 
     def spans(self, text: str, keys: frozenset[str]) -> list[tuple[int, int]]:
         """Where the phrase matches, left to right, never overlapping."""
         if not self.possible(keys):
             return []
-        windows = self._windows(text, keys) or [(0, len(text))]
-        found: list[tuple[int, int]] = []
-        for lo, hi in windows:
-            for match in self.regex.finditer(text, lo, hi):
-                if not found or match.start() >= found[-1][1]:
-                    found.append(match.span())
-        return found
+        return [match.span() for match in self.regex.finditer(text)]
 
     def blank(self, text: str, keys: frozenset[str]) -> str:
-        spans = self.spans(text, keys)
-        if not spans:
+        if not self.possible(keys):
             return text
-        parts: list[str] = []
-        last = 0
-        for start, end in spans:
-            parts += (text[last:start], _PLACEHOLDER)
-            last = end
-        parts.append(text[last:])
-        return "".join(parts)
+        return self.regex.sub(_PLACEHOLDER, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,10 +167,14 @@ class _Phrases:
 
     def candidates(self, keys: frozenset[str]) -> list[_Compiled]:
         """The phrases that may match, in file order."""
+        return [self.compiled[at] for at in self.numbered(keys)]
+
+    def numbered(self, keys: frozenset[str]) -> list[int]:
+        """The places (in file order) of the phrases that may match."""
         found = set(self.always)
         for key in keys & self.index.keys():
             found.update(self.index[key])
-        return [self.compiled[at] for at in sorted(found)]
+        return sorted(found)
 
     def any(self, text: str, keys: frozenset[str]) -> bool:
         return any(phrase.search(text, keys) for phrase in self.candidates(keys))
@@ -195,6 +185,60 @@ class _Check:
     key: str
     exceptions: tuple[_Compiled, ...]
     phrases: _Phrases
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Every `everyday:`, `except:` and category phrase in one list, in the order a message is
+    checked (everyday, then each category's exceptions and phrases), found by the words they
+    need: a stretch of a message gets the places of the phrases that may match, in order."""
+
+    compiled: tuple[_Compiled, ...]
+    index: Mapping[str, tuple[int, ...]]
+    always: tuple[int, ...]
+    everyday: int  # places below this are `everyday:` phrases
+    bounds: tuple[tuple[int, int, int], ...]  # per category: exceptions from, phrases from, to
+    wanted: frozenset[str] = frozenset()  # every key a phrase needs (past_and_over's too)
+    anchors: frozenset[str] = frozenset()  # the keys of `index`
+
+    @classmethod
+    def of(
+        cls,
+        everyday: tuple[_Compiled, ...],
+        checks: tuple[_Check, ...],
+        past: PastAndOver | None,
+    ) -> _Index:
+        compiled = list(everyday)
+        bounds: list[tuple[int, int, int]] = []
+        for check in checks:
+            first = len(compiled)
+            compiled += check.exceptions
+            middle = len(compiled)
+            compiled += check.phrases.compiled
+            bounds.append((first, middle, len(compiled)))
+        found = _Phrases.of(tuple(compiled))
+        wanted: set[str] = set()
+        for phrase in (*compiled, *(past.all() if past is not None else ())):
+            if phrase.anchor is not None:
+                wanted |= phrase.anchor.keys
+                for other in phrase.anchor.others:
+                    wanted |= other
+        return cls(
+            found.compiled,
+            found.index,
+            found.always,
+            len(everyday),
+            tuple(bounds),
+            frozenset(wanted),
+            frozenset(found.index),
+        )
+
+    def places(self, keys: frozenset[str]) -> list[int]:
+        found = set(self.always)
+        index = self.index
+        for key in keys & self.anchors:
+            found.update(index[key])
+        return sorted(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,9 +254,32 @@ class PastAndOver:
     _again: _Phrases = field(repr=False)
     _needles: Mapping[str, tuple[str, ...]] = field(repr=False)  # language -> " but "...
 
-    def applies(self, text: str, keys: frozenset[str]) -> bool:
+    def all(self) -> tuple[_Compiled, ...]:
+        return (*self._past.compiled, *self._over.compiled, *self._again.compiled)
+
+    def applies_in(
+        self,
+        texts: list[str],
+        keys: list[frozenset[str]],
+        stretches: Callable[[_Compiled], Iterator[int]],
+        present: frozenset[str],
+    ) -> bool:
+        """`applies`, for a long message in stretches (see `Rules._check_long`)."""
+
+        def says(phrases: _Phrases) -> bool:
+            return any(
+                phrase.possible(keys[n]) and phrase.regex.search(texts[n]) is not None
+                for phrase in phrases.candidates(present)
+                for n in stretches(phrase)
+            )
+
+        return says(self._over) and not says(self._again)
+
+    def applies(self, pieces: list[tuple[str, frozenset[str]]]) -> bool:
         """The message says something is over, and nothing about it being back."""
-        return self._over.any(text, keys) and not self._again.any(text, keys)
+        return any(self._over.any(text, keys) for text, keys in pieces) and not any(
+            self._again.any(text, keys) for text, keys in pieces
+        )
 
     def part(self, text: str, start: int, end: int, language: str) -> tuple[int, int]:
         """The part of the sentence around text[start:end]: from the last "." or join word
@@ -318,6 +385,8 @@ class Rules:
     past_and_over: PastAndOver | None = field(repr=False)
     _everyday: tuple[_Compiled, ...] = field(repr=False)
     _checks: tuple[_Check, ...] = field(repr=False)
+    _overlap: int = field(default=CHUNK // 2, repr=False)  # words, longer than any phrase
+    _index: _Index = field(default=None, repr=False)  # type: ignore[assignment]
 
     def normalise(self, text: str) -> str:
         """The tidied form a message is matched in (useful when writing a raw regex)."""
@@ -328,18 +397,30 @@ class Rules:
         line, found = tidy(text, self.spellings, self.fuzzy)
         if not found:
             return None
+        if line.count(" ") > CHUNK + 1:
+            return self._check_long(line, found)
+        index = self._index
+        compiled = index.compiled
         keys = frozenset(patterns.keys_of(found))
-        for exception in self._everyday:
-            line = exception.blank(line, keys)
+        places = index.places(keys)
+        split = bisect_left(places, index.everyday)
+        for at in places[:split]:
+            line = compiled[at].blank(line, keys)
         past = self.past_and_over
-        if past is not None and not past.applies(line, keys):
+        if past is not None and not past.applies([(line, keys)]):
             past = None
         hits: list[Hit] = []
-        for check in self._checks:
+        for (first, middle, last), check in zip(index.bounds, self._checks, strict=True):
+            lo = bisect_left(places, first, split)
+            mid = bisect_left(places, middle, lo)
+            hi = bisect_left(places, last, mid)
+            if mid == hi:
+                continue
             mine = line
-            for exception in check.exceptions:
-                mine = exception.blank(mine, keys)
-            for phrase in check.phrases.candidates(keys):
+            for at in places[lo:mid]:
+                mine = compiled[at].blank(mine, keys)
+            for at in places[mid:hi]:
+                phrase = compiled[at]
                 if past is None:
                     if not phrase.search(mine, keys):
                         continue
@@ -352,48 +433,169 @@ class Rules:
                 break
         return Match(tuple(hits)) if hits else None
 
+    def _check_long(self, line: str, found: frozenset[str]) -> Match | None:
+        """`check` for a message of more than CHUNK words: cut into stretches (see `chunks`),
+        each phrase is searched only in the stretches that hold all the words it needs."""
+        index = self._index
+        compiled = index.compiled
+        keys_of = {word: patterns.word_keys(word) for word in found}
+        keys_of[BOUNDARY] = keys_of["~"] = ()
+        texts = chunks(line, self._overlap)
+        stretch_keys: list[frozenset[str]] = []
+        where: dict[str, int] = {}  # key -> the stretches that have it, as bits
+        for number, piece in enumerate(texts):
+            keys = frozenset(chain.from_iterable(map(keys_of.__getitem__, piece.split())))
+            stretch_keys.append(keys)
+            bit = 1 << number
+            for key in keys & index.wanted:
+                where[key] = where.get(key, 0) | bit
+        present = frozenset(where)
+        every = (1 << len(texts)) - 1
+
+        def stretches(phrase: _Compiled) -> Iterator[int]:
+            """The stretches holding every word the phrase needs."""
+            found = phrase.anchor
+            mask = 0
+            if found is None:
+                mask = every
+            else:
+                for key in found.keys & present:
+                    mask |= where[key]
+                for other in found.others:
+                    if not mask:
+                        break
+                    some = 0
+                    for key in other & present:
+                        some |= where[key]
+                    mask &= some
+            while mask:
+                low = mask & -mask
+                yield low.bit_length() - 1
+                mask ^= low
+
+        places = index.places(present)
+        split = bisect_left(places, index.everyday)
+        for at in places[:split]:
+            for number in stretches(compiled[at]):
+                texts[number] = compiled[at].regex.sub(_PLACEHOLDER, texts[number])
+        past = self.past_and_over
+        if past is not None and not past.applies_in(texts, stretch_keys, stretches, present):
+            past = None
+        hits: list[Hit] = []
+        for (first, middle, last), check in zip(index.bounds, self._checks, strict=True):
+            lo = bisect_left(places, first, split)
+            mid = bisect_left(places, middle, lo)
+            hi = bisect_left(places, last, mid)
+            if mid == hi:
+                continue
+            mine: dict[int, str] = {}
+            for at in places[lo:mid]:
+                for number in stretches(compiled[at]):
+                    mine[number] = compiled[at].regex.sub(
+                        _PLACEHOLDER, mine.get(number, texts[number])
+                    )
+            for at in places[mid:hi]:
+                phrase = compiled[at]
+                if any(
+                    self._counts(phrase, mine.get(n, texts[n]), stretch_keys[n], past)
+                    for n in stretches(phrase)
+                ):
+                    hits.append(Hit(check.key, phrase.rule))
+                    break
+        return Match(tuple(hits)) if hits else None
+
+    @staticmethod
+    def _counts(
+        phrase: _Compiled, text: str, keys: frozenset[str], past: PastAndOver | None
+    ) -> bool:
+        """Whether the phrase matches the text, and not only as past and over."""
+        if past is None:
+            return phrase.regex.search(text) is not None
+        spans = [match.span() for match in phrase.regex.finditer(text)]
+        return any(not past.covers(text, span, keys, phrase.rule.language) for span in spans)
+
+    def _stretches(self, line: str, found: frozenset[str]) -> list[tuple[str, frozenset[str]]]:
+        """A tidied message in stretches of at most CHUNK words (see `chunks`), each with the
+        words it has (as anchor keys)."""
+        if line.count(" ") <= CHUNK + 1:
+            return [(line, frozenset(patterns.keys_of(found)))]
+        keys_of = {word: patterns.word_keys(word) for word in found}
+        keys_of[BOUNDARY] = keys_of["~"] = ()
+        return [
+            (piece, frozenset(chain.from_iterable(map(keys_of.__getitem__, piece.split()))))
+            for piece in chunks(line, self._overlap)
+        ]
+
+    def _pieces(
+        self, text: str, blanked: list[Rule] | None = None
+    ) -> list[tuple[str, frozenset[str]]]:
+        """The tidied message in stretches, with the `everyday:` idioms blanked out (for
+        `trace`, the slow way)."""
+        line, found = tidy(text, self.spellings, self.fuzzy)
+        if not found:
+            return []
+        out: list[tuple[str, frozenset[str]]] = []
+        for piece, keys in self._stretches(line, found):
+            for exception in self._everyday:
+                new = exception.blank(piece, keys)
+                if blanked is not None and new != piece:
+                    blanked.append(exception.rule)
+                piece = new
+            out.append((piece, keys))
+        return out
+
     def trace(self, text: str) -> Trace:
         """Check a message the slow way, noting every phrase that matched and why it counted
         or not. `trace(text).match` is always `check(text)`."""
-        line, found = tidy(text, self.spellings, self.fuzzy)
-        keys = frozenset(patterns.keys_of(found))
         blanked: list[Rule] = []
-
-        def blank(exception: _Compiled, text: str) -> str:
-            new = exception.blank(text, keys)
-            if new != text:
-                blanked.append(exception.rule)
-            return new
-
-        for exception in self._everyday:
-            line = blank(exception, line)
+        pieces = self._pieces(text, blanked)
         past = self.past_and_over
-        over: tuple[Rule, ...] = ()
-        again: tuple[Rule, ...] = ()
-        if past is not None and found:
-            over = tuple(c.rule for c in past._over.candidates(keys) if c.search(line, keys))
-            again = tuple(c.rule for c in past._again.candidates(keys) if c.search(line, keys))
-        hits: list[Hit] = []
-        told_as_past: list[tuple[Hit, Rule]] = []
-        for check in self._checks if found else ():
-            mine = line
-            for exception in check.exceptions:
-                mine = blank(exception, mine)
-            for phrase in check.phrases.candidates(keys):
-                spans = phrase.spans(mine, keys)
-                if not spans:
-                    continue
-                hit = Hit(check.key, phrase.rule)
-                if past is not None and over and not again:
-                    covering = [
-                        past.covering(mine, span, keys, phrase.rule.language) for span in spans
-                    ]
-                    first = covering[0]
-                    if first is not None and all(covering):
-                        told_as_past.append((hit, first))
+        over: dict[Rule, None] = {}
+        again: dict[Rule, None] = {}
+        if past is not None:
+            for piece, keys in pieces:
+                for c in past._over.candidates(keys):
+                    if c.search(piece, keys):
+                        over[c.rule] = None
+                for c in past._again.candidates(keys):
+                    if c.search(piece, keys):
+                        again[c.rule] = None
+        hits: dict[tuple[int, int], Hit] = {}
+        told_as_past: dict[tuple[int, int], tuple[Hit, Rule]] = {}
+        for number, check in enumerate(self._checks):
+            for piece, keys in pieces:
+                mine = piece
+                for exception in check.exceptions:
+                    new = exception.blank(mine, keys)
+                    if new != mine:
+                        blanked.append(exception.rule)
+                    mine = new
+                for at in check.phrases.numbered(keys):
+                    phrase = check.phrases.compiled[at]
+                    spans = phrase.spans(mine, keys)
+                    if not spans or (number, at) in hits:
                         continue
-                hits.append(hit)
-        return Trace(line, tuple(blanked), tuple(hits), tuple(told_as_past), over, again)
+                    hit = Hit(check.key, phrase.rule)
+                    if past is not None and over and not again:
+                        covering = [
+                            past.covering(mine, span, keys, phrase.rule.language) for span in spans
+                        ]
+                        first = covering[0]
+                        if first is not None and all(covering):
+                            told_as_past.setdefault((number, at), (hit, first))
+                            continue
+                    hits[(number, at)] = hit
+        for key in hits:
+            told_as_past.pop(key, None)
+        tidied = " . ".join(piece.strip() for piece, _ in pieces)
+        return Trace(
+            tidy=f" {tidied} " if tidied else " ",
+            everyday=tuple(dict.fromkeys(blanked)),
+            hits=tuple(hit for _, hit in sorted(hits.items())),
+            past=tuple(pair for _, pair in sorted(told_as_past.items())),
+            over=tuple(over),
+            again=tuple(again),
+        )
 
     def category(self, key: str) -> Category:
         for category in self.categories:
@@ -563,7 +765,22 @@ class _Compiler:
             past_and_over=past,
             _everyday=tuple(everyday),
             _checks=tuple(checks),
+            _overlap=self.overlap(everyday, checks, past),
+            _index=_Index.of(tuple(everyday), tuple(checks), past),
         )
+
+    def overlap(
+        self, everyday: list[_Compiled], checks: list[_Check], past: PastAndOver | None
+    ) -> int:
+        """How many words the windows of a long sentence must overlap: the most words a
+        phrase can cover (a raw regex is taken to cover up to half a window)."""
+        compiled = [*everyday]
+        for check in checks:
+            compiled += [*check.exceptions, *check.phrases.compiled]
+        if past is not None:
+            compiled += [*past._past.compiled, *past._over.compiled, *past._again.compiled]
+        reach = [c.anchor.reach if c.anchor is not None else CHUNK // 2 for c in compiled]
+        return min(max(reach, default=1), CHUNK - 8)
 
     def read_past_and_over(self, node: Node) -> PastAndOver | None:
         mapping = self.expect_map(node, "`past_and_over:`")

@@ -137,8 +137,8 @@ def test_edges_alone_or_a_number_alone_are_refused() -> None:
 
 
 def test_a_phrase_is_found_the_same_in_a_long_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    # In a long message a phrase is searched only around the words it needs: never a
-    # different answer from searching the whole message.
+    # A long message is checked in stretches, each only for the phrases whose words are in it:
+    # never a different answer from checking the whole message at once.
     import bot.safeguarding.rules as rules_module
 
     rules = rules_for("[i] (really|just) want to die", "nobody ... miss me", "kill* {me}")
@@ -151,6 +151,6 @@ def test_a_phrase_is_found_the_same_in_a_long_message(monkeypatch: pytest.Monkey
         "just want to die " * 250,
     ]
     found = [rules.check(text) for text in messages]
-    monkeypatch.setattr(rules_module, "LONG", 10**9)
+    monkeypatch.setattr(rules_module, "CHUNK", 10**9)
     assert [rules.check(text) for text in messages] == found
     assert [m is not None for m in found] == [True, True, True, False, True]

@@ -233,3 +233,26 @@ def test_every_past_over_and_again_phrase_finds_its_own_example(rules: Rules) ->
 def test_trace_says_what_check_says(rules: Rules, corpus: list) -> None:  # type: ignore[type-arg]
     for case in corpus:
         assert rules.trace(case.text).match == rules.check(case.text), case.where
+
+
+def test_a_long_message_is_checked_as_a_whole_would_be(
+    rules: Rules,
+    corpus: list,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A long message is checked in stretches of CHUNK words, each only for the phrases whose
+    # words it holds: the same categories as checking it in one go.
+    import random
+
+    import bot.safeguarding.rules as rules_module
+
+    pick = random.Random(4096)
+    quiet = [case for case in corpus if not case.should_fire]
+    messages = []
+    for number in range(40):
+        chosen = pick.sample(corpus if number % 2 else quiet, 60)
+        messages.append(". ".join(case.text for case in chosen)[:4096])
+    stretched = [rules.check(text) for text in messages]
+    monkeypatch.setattr(rules_module, "CHUNK", 10**9)
+    whole = [rules.check(text) for text in messages]
+    assert [m and set(m.categories) for m in stretched] == [m and set(m.categories) for m in whole]

@@ -8,11 +8,13 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "bot" / "safeguarding"
 ALLOWED = {
     "__future__",
+    "bisect",
     "codecs",
     "collections.abc",
     "dataclasses",
     "difflib",
     "hashlib",
+    "itertools",
     "pathlib",
     "re",
     "time",
