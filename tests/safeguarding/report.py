@@ -59,13 +59,20 @@ def _figures(title: str, report: Report, target: tuple[float, float]) -> None:
         )
 
 
-def long_messages() -> dict[str, str]:
-    """Messages of Telegram's maximum length, ordinary and full of near-trigger words."""
+def long_messages(corpus: list[Case] | None = None) -> dict[str, str]:
+    """Messages of Telegram's maximum length: ordinary, full of near-trigger words, and (given
+    the corpus) its everyday messages one after another, idioms and near-misses all (the
+    slowest kind: hundreds of different words, many of them in some phrase)."""
 
     def fill(unit: str) -> str:
         return (unit * (TELEGRAM_MAX // len(unit) + 1))[:TELEGRAM_MAX]
 
-    return {
+    everyday = {}
+    for language in ("en", "cy"):
+        quiet = [c.text for c in corpus or () if c.language == language and not c.should_fire]
+        if quiet:
+            everyday[f"the corpus's none messages ({language})"] = fill(". ".join(quiet) + ". ")
+    return everyday | {
         "an ordinary day": fill("had a normal day at work and then went home, nothing much. "),
         "near-trigger words": fill(
             "i used to want to kill myself years ago but im ok now and he hit me again, "
@@ -75,22 +82,26 @@ def long_messages() -> dict[str, str]:
     }
 
 
-def time_checks(rules: Rules, texts: list[str], rounds: int) -> list[float]:
-    times = []
+def time_checks(rules: Rules, texts: list[str], rounds: int) -> list[list[float]]:
+    """Seconds per check: for each text, one time per round."""
+    times: list[list[float]] = [[] for _ in texts]
     for _ in range(rounds):
-        for text in texts:
+        for number, text in enumerate(texts):
             t0 = time.perf_counter()
             rules.check(text)
-            times.append(time.perf_counter() - t0)
+            times[number].append(time.perf_counter() - t0)
     return times
 
 
-def _spread(times: list[float]) -> str:
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * len(ordered)) - 1)]
+def _spread(times: list[list[float]]) -> str:
+    """Mean, 99th percentile and slowest of every check; and the slowest text at its best
+    (the machine's own pauses, from other work or garbage collection, don't count there)."""
+    every = sorted(t for per_text in times for t in per_text)
+    p99 = every[min(len(every) - 1, round(0.99 * len(every)) - 1)]
+    best = max(min(per_text) for per_text in times)
     return (
-        f"mean {statistics.fmean(times) * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms,"
-        f" max {ordered[-1] * 1e3:.3f} ms"
+        f"mean {statistics.fmean(every) * 1e3:.3f} ms, p99 {p99 * 1e3:.3f} ms,"
+        f" max {every[-1] * 1e3:.3f} ms; slowest text at its best {best * 1e3:.3f} ms"
     )
 
 
@@ -113,7 +124,7 @@ def bench(rounds: int = 5) -> None:
     times = time_checks(rules, [case.text for case in corpus + held], rounds)
     _row(f"one safeguarding check ({len(times)} checks of labelled messages)", "", "max < 1 ms")
     print(f"    {_spread(times)}")
-    for name, text in long_messages().items():
+    for name, text in long_messages(corpus).items():
         _row(f"one check of 4096 characters: {name}", "")
         print(f"    {_spread(time_checks(rules, [text], rounds * 4))}")
 
