@@ -61,9 +61,12 @@ async def test_a_backlog_for_one_chat_goes_about_a_second_apart(tandem: Harness)
     times = [c["time"] for c in await sent_to(tandem, chat_id, since)]
     assert len(times) == 6
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    # The first few together (Telegram allows short bursts), then about one a second.
-    assert times[2] - times[0] < 0.5, gaps
-    assert all(gap >= 0.9 for gap in gaps[2:]), gaps
+    # The first few together (Telegram allows short bursts), then about one a second. A token
+    # bucket bounds how many go in a stretch of time, not each gap: one send held up by a busy
+    # machine makes the gap after it shorter. So the tail is measured as a whole, with room for
+    # such a hold-up, and never against a clock that load can stretch the wrong way.
+    assert times[2] - times[0] < 0.9, gaps
+    assert times[5] - times[2] >= 2.5, gaps
     chat = await tandem.client.chat(user_id=chat_id)
     assert [m.text for m in await chat.bot_messages()] == [f"plan step {n}" for n in range(6)]
 
