@@ -27,6 +27,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.catalogue import Catalogue
 from bot.engine import AnswerValue, Script
+from bot.scheduling.escalation import DEFAULT_HOURS, ESCALATION
+from bot.scheduling.office import OFFICE
 from storage.db import Database
 from storage.models import Answer, Conversation
 from storage.types import utcnow
@@ -1065,8 +1067,8 @@ async def _life(
                 {
                     "service_user_id": person_id,
                     "kind": kind,
-                    "category": "self_harm" if kind == "safeguarding" else None,
-                    "categories": ["self_harm"] if kind == "safeguarding" else [],
+                    "category": "suicide_self_harm" if kind == "safeguarding" else None,
+                    "categories": ["suicide_self_harm"] if kind == "safeguarding" else [],
                     "message": rng.choice(SAFEGUARDING_WORDS) if kind == "safeguarding" else None,
                     "created_at": raised,
                     "callback_requested_at": raised if kind == "callback" else None,
@@ -1169,9 +1171,11 @@ async def add_caseload(
     conversations_per_person: int = 6,
     seed: int = 3,
     now: datetime | None = None,
+    crises: bool = True,
 ) -> list[int]:
     """Made-up people with months of history on an existing case manager's caseload (the demo's
-    Sam Patel), some of them needing attention. Returns their ids."""
+    Sam Patel), some of them needing attention; with `crises` (and at least four people), the
+    third and fourth have the flags of `add_crisis_flags`. Returns their ids."""
     rng = random.Random(seed)
     now = now or utcnow()
     versions = await _versions(db, catalogue)
@@ -1189,4 +1193,99 @@ async def add_caseload(
             )  # fmt: skip
         await writer.flush()
         await _fix_sequences(conn, _TABLES)
+        if crises and len(added) >= 4:
+            await add_crisis_flags(conn, ok_person=added[2], harmed_person=added[3], now=now)
     return added
+
+
+async def add_crisis_flags(
+    conn: AsyncConnection, *, ok_person: int, harmed_person: int, now: datetime
+) -> None:
+    """Two open flags that show what staff see of a crisis:
+
+    - `ok_person` wrote something worrying three days ago, again soon after, then said they
+      were OK; nobody has resolved it, so (once four office hours have passed) it has gone to
+      the seniors;
+    - `harmed_person` wrote that someone is hurting them an hour and a half ago, asked for a
+      call, and said a call is only safe on weekday mornings when he is at work.
+
+    The follow-up to the seniors is as Tandem sets it (bot/scheduling/escalation.py): four
+    office hours, and a job for a flag whose time has not come yet.
+    """
+    flag, message, job = _table("flag"), _table("flag_message"), _table("due_job")
+    raised = now - timedelta(days=3)
+    later = raised + timedelta(minutes=9)
+    examples = [
+        (
+            {
+                "service_user_id": ok_person,
+                "kind": "safeguarding",
+                "category": "suicide_self_harm",
+                "categories": ["suicide_self_harm"],
+                "message": "whats the point anymore. i keep thinking about ending it",
+                "created_at": raised,
+                "last_message_at": later,
+                "person_choice": "ok",
+                "person_choice_at": later + timedelta(minutes=4),
+            },
+            [
+                {
+                    "service_user_id": ok_person,
+                    "kind": "repeat",
+                    "text": "everyone would be better off without me tbh",
+                    "categories": ["suicide_self_harm"],
+                    "created_at": later,
+                },
+                {
+                    "service_user_id": ok_person,
+                    "kind": "after",
+                    "text": "sorry. bad night. my sister is coming round later",
+                    "categories": [],
+                    "created_at": later + timedelta(minutes=3),
+                },
+            ],
+        ),
+        (
+            {
+                "service_user_id": harmed_person,
+                "kind": "safeguarding",
+                "category": "being_harmed",
+                "categories": ["being_harmed"],
+                "message": "he hit me again last night and took my phone charger. "
+                "im scared to go home",
+                "created_at": now - timedelta(minutes=90),
+                "last_message_at": now - timedelta(minutes=90),
+                "person_choice": "call",
+                "person_choice_at": now - timedelta(minutes=88),
+                "callback_requested_at": now - timedelta(minutes=88),
+                "contact": "times",
+                "contact_times": "weekday mornings when he's at work",
+            },
+            [],
+        ),
+    ]
+    for row, added in examples:
+        raised_at = row["created_at"]
+        assert isinstance(raised_at, datetime)
+        escalate_at = OFFICE.add(raised_at, DEFAULT_HOURS)
+        escalated = escalate_at <= now
+        row = {
+            **row,
+            "escalate_at": escalate_at,
+            "escalated_at": escalate_at if escalated else None,
+        }
+        flag_id = (await conn.execute(insert(flag).returning(flag.c.id), row)).scalar_one()
+        for extra in added:
+            await conn.execute(insert(message), {**extra, "flag_id": flag_id})
+        if not escalated:
+            await conn.execute(
+                insert(job),
+                {
+                    "kind": ESCALATION,
+                    "ref_id": flag_id,
+                    "service_user_id": row["service_user_id"],
+                    "due_at": escalate_at,
+                    "attempts": 0,
+                    "created_at": raised_at,
+                },
+            )

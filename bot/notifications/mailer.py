@@ -1,7 +1,9 @@
 """Emails case managers their notifications through the configured SMTP server.
 
 An email says only "something new for CRN X" and links to the person's page: no name, no
-answers, no flag text. Whatever is new is read in Tandem, after signing in.
+answers, no flag text. Whatever is new is read in Tandem, after signing in. To a senior, a flag
+nobody dealt with in time is "a flag for CRN X has not been dealt with", with how long it has
+waited and the link, and nothing else either; it is not sent once the flag has been resolved.
 
 Each round takes the notifications waiting for an email. On PostgreSQL it locks them
 (`FOR UPDATE SKIP LOCKED`) for the whole round, sends, and records the results before it
@@ -34,8 +36,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
-from bot.notifications import RETRY_PREFIX, pending
+from bot.notifications import ESCALATED, RETRY_PREFIX, pending
+from bot.scheduling.escalation import waiting_words
 from storage.db import Database
+from storage.escalations import waiting_since
 from storage.models import ServiceUser, Staff, StaffNotification
 from storage.types import utcnow
 
@@ -58,12 +62,36 @@ def subject_for(crn: str | None) -> str:
     return "Tandem: something new for someone on your caseload"
 
 
-def message_for(
-    settings: Settings, *, to: str, crn: str | None, person_id: int, now: datetime
-) -> EmailMessage:
-    """The whole email: the CRN line and the link, nothing else about the person."""
+def escalated_subject(crn: str | None) -> str:
     crn = printable(crn)
-    first = f"Something new for CRN {crn} in Tandem." if crn else subject_for(None) + "."
+    if crn:
+        return f"Tandem: a flag for CRN {crn} has not been dealt with"
+    return "Tandem: a flag has not been dealt with"
+
+
+def message_for(
+    settings: Settings,
+    *,
+    to: str,
+    crn: str | None,
+    person_id: int,
+    now: datetime,
+    kind: str = "shared",
+    waiting: timedelta | None = None,
+) -> EmailMessage:
+    """The whole email: the CRN line (and for an escalation, how long the flag has waited) and
+    the link, nothing else about the person."""
+    crn = printable(crn)
+    if kind == ESCALATED:
+        subject = escalated_subject(crn)
+        who = f"CRN {crn}" if crn else "someone in your organisation"
+        first = f"A flag for {who} in Tandem has not been marked as dealt with"
+        first += f" after {waiting_words(waiting)}." if waiting is not None else "."
+        why = "you are a senior in their organisation"
+    else:
+        subject = subject_for(crn)
+        first = f"Something new for CRN {crn} in Tandem." if crn else subject_for(None) + "."
+        why = "you are their case manager"
     if settings.public_url:
         link = f"{settings.public_url}/people/{person_id}"
         where = f"Open it here (you will be asked to sign in): {link}"
@@ -71,11 +99,11 @@ def message_for(
         where = "Sign in to Tandem to see it."
     body = (
         f"{first}\n\n{where}\n\n"
-        "You get these emails because you are their case manager. You can switch them off "
+        f"You get these emails because {why}. You can switch them off "
         "on your account page in Tandem.\n"
     )
     message = EmailMessage()
-    message["Subject"] = subject_for(crn)
+    message["Subject"] = subject
     message["From"] = settings.smtp_from or ""
     message["To"] = to
     message["Date"] = formatdate(now.timestamp(), usegmt=True)
@@ -202,9 +230,15 @@ class Mailer:
         )
         if lock:
             stmt = stmt.with_for_update(skip_locked=True, of=StaffNotification)
+        rows = (await session.exec(stmt)).all()
+        # For escalations: when the flag still waiting was raised (none: resolved since).
+        since = await waiting_since(
+            session, (note.service_user_id for note, _, _ in rows if note.kind == ESCALATED)
+        )
         letters = []
-        for note, staff, crn in (await session.exec(stmt)).all():
+        for note, staff, crn in rows:
             letter = Letter(note)
+            escalated = note.kind == ESCALATED
             if not staff.active:
                 letter.skip = "inactive"
             elif not staff.notify_by_email:
@@ -213,7 +247,10 @@ class Mailer:
                 letter.skip = "too_old"
             elif not staff.email:
                 letter.skip = "no_email"
+            elif escalated and note.service_user_id not in since:
+                letter.skip = "resolved"
             else:
+                raised = since.get(note.service_user_id)
                 try:
                     letter.message = message_for(
                         self.settings,
@@ -221,6 +258,8 @@ class Mailer:
                         crn=crn,
                         person_id=note.service_user_id,
                         now=now,
+                        kind=note.kind,
+                        waiting=now - raised if escalated and raised else None,
                     )
                 except ValueError:  # an address the email library refuses
                     letter.skip = "bad_address"

@@ -23,6 +23,7 @@ from bot.review import auth
 from bot.review.access import ROLES, NotFound, audited, require_admin, staff_of
 from bot.review.accounts import EMAIL, ORG_KINDS, AccountError, add_staff, organisation_named
 from bot.review.web import config, render
+from bot.scheduling import escalation
 from storage.models import AuditEvent, Organisation, ServiceUser, Staff
 
 router = APIRouter()
@@ -66,6 +67,7 @@ ACTIONS = {
     "admin_unlock": "Unlocked an account",
     "admin_add_organisation": "Added an organisation",
     "admin_reminders": "Changed an organisation's appointment reminders",
+    "admin_escalation": "Changed when flags go to an organisation's seniors",
     "set_appointment": "Saved the next appointment",
     "cancel_appointment": "Cancelled an appointment",
     "view_assignment_form": "Opened the form to set tools",
@@ -84,6 +86,7 @@ DONE = {
     "unlocked": "Account unlocked. They can sign in again now.",
     "organisation": "Organisation added",
     "reminders": "Reminder settings saved",
+    "escalation": "Saved when flags go to the seniors",
 }
 
 
@@ -471,6 +474,22 @@ async def _organisation(session: AsyncSession, org_id: int) -> Organisation:
     return org
 
 
+def _values(org: Organisation) -> dict[str, Any]:
+    """The organisation's settings as its page's forms show them."""
+    return {
+        "remind": [
+            k
+            for k, on in (
+                ("day_before", org.remind_day_before),
+                ("on_the_day", org.remind_on_the_day),
+            )
+            if on
+        ],
+        "hour": str(org.reminder_hour),
+        "escalation_hours": str(org.escalation_hours),
+    }
+
+
 def _reminders_form(
     request: Request, org: Organisation, values: dict[str, Any], errors: dict[str, str]
 ) -> Response:
@@ -489,7 +508,8 @@ def _reminders_form(
                 for h in REMINDER_HOURS
             ],
             "done": DONE.get(request.query_params.get("done", "")) if not errors else None,
-            "error_summary": _errors(errors, ("remind", "hour")),
+            "error_summary": _errors(errors, ("remind", "hour", "escalation_hours")),
+            "escalation_range": (escalation.MIN_HOURS, escalation.MAX_HOURS),
         },
         status=400 if errors else 200,
     )
@@ -500,18 +520,7 @@ async def organisation_page(request: Request, org_id: int) -> Response:
     _admin(request)
     async with config(request).db.transaction() as session:
         org = await _organisation(session, org_id)
-    values = {
-        "remind": [
-            k
-            for k, on in (
-                ("day_before", org.remind_day_before),
-                ("on_the_day", org.remind_on_the_day),
-            )
-            if on
-        ],
-        "hour": str(org.reminder_hour),
-    }
-    return _reminders_form(request, org, values, {})
+    return _reminders_form(request, org, _values(org), {})
 
 
 @router.post("/admin/organisations/{org_id:int}")
@@ -523,7 +532,7 @@ async def save_reminders(
 ) -> Response:
     admin = _admin(request)
     chosen = [r for r in (remind or []) if r in ("day_before", "on_the_day", "none")]
-    values = {"remind": chosen, "hour": hour[:4]}
+    values: dict[str, Any] = {"remind": chosen, "hour": hour[:4]}
     errors: dict[str, str] = {}
     if not chosen:
         errors["remind"] = "Select when to remind people, or select “No reminders”"
@@ -533,6 +542,7 @@ async def save_reminders(
         errors["hour"] = "Select a time between 9am and 8pm"
     async with config(request).db.transaction() as session:
         org = await _organisation(session, org_id)
+        values["escalation_hours"] = str(org.escalation_hours)
         if not errors:
             org.remind_day_before = "day_before" in chosen
             org.remind_on_the_day = "on_the_day" in chosen
@@ -551,6 +561,46 @@ async def save_reminders(
     if errors:
         return _reminders_form(request, org, values, errors)
     return RedirectResponse(f"/admin/organisations/{org_id}?done=reminders", status_code=303)
+
+
+# --- when flags nobody dealt with go to the seniors ----------------------------------------
+
+
+@router.post("/admin/organisations/{org_id:int}/escalation")
+async def save_escalation(
+    request: Request, org_id: int, escalation_hours: Annotated[str, Form()] = ""
+) -> Response:
+    admin = _admin(request)
+    typed = escalation_hours.strip()
+    low, high = escalation.MIN_HOURS, escalation.MAX_HOURS
+    errors: dict[str, str] = {}
+    if not typed:
+        errors["escalation_hours"] = "Enter how many office hours a flag waits"
+    elif not (typed.isascii() and typed.isdigit() and len(typed) <= 3):
+        errors["escalation_hours"] = "Office hours must be a whole number, like 4"
+    elif not low <= int(typed) <= high:
+        errors["escalation_hours"] = f"Office hours must be between {low} and {high}"
+    async with config(request).db.transaction() as session:
+        org = await _organisation(session, org_id)
+        values = {**_values(org), "escalation_hours": escalation_hours[:10]}
+        if not errors:
+            before = org.escalation_hours
+            org.escalation_hours = int(typed)
+            session.add(org)
+            audited(
+                session,
+                admin,
+                "admin_escalation",
+                None,
+                organisation_id=org.id,
+                hours=org.escalation_hours,
+                before=before,
+            )
+    if errors:
+        return _reminders_form(request, org, values, errors)
+    return RedirectResponse(
+        f"/admin/organisations/{org_id}?done=escalation#escalation", status_code=303
+    )
 
 
 # --- the audit log -------------------------------------------------------------------------

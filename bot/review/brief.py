@@ -1,6 +1,7 @@
 """The session brief: one printable A4 page to take into the next appointment — what needs
-attention, what is new since the last appointment, the person's own words on each tool, and the
-plan with their replies.
+attention (each open flag in short: whether a call is safe first, what they wrote and since,
+what they chose, whether it went to the seniors), what is new since the last appointment, the
+person's own words on each tool, and the plan with their replies.
 
 Conversations marked as holding sensitive information are not printed: the brief says they
 exist and leaves them to be read on screen. A fixed number of queries, whatever the history.
@@ -19,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.review.access import audited, person_for, staff_of
+from bot.review.flags import flag_views
 from bot.review.plan import plan_for
 from bot.review.profile import ToolView, latest_by_tool, shared_conversations
 from bot.review.web import config, render
@@ -28,7 +30,10 @@ router = APIRouter()
 
 # With no earlier appointment on record, "new" means the last four weeks.
 NEW_WINDOW = timedelta(days=28)
-FLAG_KINDS = {"safeguarding": "Safeguarding", "callback": "Asked for a call"}
+# Follow-up messages printed under a flag (the rest are on screen).
+FLAG_MESSAGES = 1
+# Times in a flag's line, short: the brief has room for little.
+BRIEF_TIME = "%-d %b, %-I:%M%p"
 APPOINTMENT_KINDS = {"in_person": "In person", "phone": "Phone call", "video": "Video call"}
 STATUSES = {"open": "To do", "done": "Done", "dropped": "Dropped"}
 
@@ -124,6 +129,7 @@ async def brief_context(
             )
         ).all()
     )
+    views = await flag_views(session, catalogue, flags)
     shared = await shared_conversations(session, person_id)
     attention = [
         Attention(tool_title(catalogue, c.script_id), c.shared_at, list(c.attention))
@@ -135,15 +141,15 @@ async def brief_context(
         for c in shared
         if c.shared_at is not None and c.shared_at > since
     ]
-    views, _ = await latest_by_tool(session, catalogue, person_id)
-    printed: list[ToolView] = [v for v in views if not v.conversation.sensitive]
-    withheld: list[ToolView] = [v for v in views if v.conversation.sensitive]
+    tools, _ = await latest_by_tool(session, catalogue, person_id)
+    printed: list[ToolView] = [v for v in tools if not v.conversation.sensitive]
+    withheld: list[ToolView] = [v for v in tools if v.conversation.sensitive]
     items = [i for i in await plan_for(session, person_id) if i.status != "dropped"]
     return {
         "upcoming": upcoming,
         "previous": previous,
         "since": since,
-        "flags": flags,
+        "flags": views,
         "attention": attention,
         "new": new,
         "tools": printed,
@@ -173,7 +179,8 @@ async def brief(request: Request, person_id: int) -> Response:
             "section": "caseload",
             "person": person,
             "case_manager": case_manager,
-            "flag_kinds": FLAG_KINDS,
+            "flag_messages": FLAG_MESSAGES,
+            "brief_time": BRIEF_TIME,
             "appointment_kinds": APPOINTMENT_KINDS,
             "statuses": STATUSES,
             **context,

@@ -1,9 +1,12 @@
 """The caseload: the people I work with, who needs attention first, and for each what is new
 since I last looked and what is in progress.
 
-Order: open safeguarding flags, then open requests for a call, then shared answers the script's
-`attention` rules picked out that are not reviewed yet; then the soonest next appointment (none
-last); then the name.
+Order: open flags that went to the seniors because nobody dealt with them in time (first of
+all), then open safeguarding flags, then open requests for a call, then shared answers the
+script's `attention` rules picked out that are not reviewed yet; then the soonest next
+appointment (none last); then the name. Whether a call is safe is tagged before any "Call
+requested". A senior also sees, above it all, the list of flags sent to the seniors: who,
+whose caseload, and how long it has waited.
 
 The page runs a fixed number of queries whatever the size of the caseload: the people, then one
 aggregate query per kind of thing (flags, conversations, plan items, appointments), each grouped
@@ -13,7 +16,7 @@ by person over the same "people in view" subquery. Nothing is fetched person by 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -26,7 +29,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.review.access import audited, people_in_view, sees_people, staff_of
+from bot.review.flags import flag_title
 from bot.review.web import config, render
+from bot.scheduling.escalation import waiting_words
+from storage.escalations import Escalated, escalated_open
 from storage.models import (
     Appointment,
     Assignment,
@@ -43,6 +49,8 @@ router = APIRouter()
 
 Show = Literal["mine", "everyone"]
 OPEN_STATUSES = ("active", "paused")
+# Whether a call is safe, as a tag before anything about calling.
+CONTACT_TAGS = {"not_safe": "Not safe to call", "times": "Call only at the times they gave"}
 # JSON text of an empty `attention` list (SQLite keeps the text; PostgreSQL's jsonb prints so).
 NO_ATTENTION = ("[]", "null")
 
@@ -72,6 +80,12 @@ class Row:
     # Telegram refused their messages (blocked or deleted): nothing more is sent.
     unreachable: datetime | None = None
     reminders_stopped: datetime | None = None
+    # Open flags sent to the seniors, and when the oldest of them was raised.
+    escalated: int = 0
+    escalated_since: datetime | None = None
+    # Open flags saying a call is not safe, or only at the times they gave.
+    no_phone: int = 0
+    call_times: int = 0
 
     @property
     def rank(self) -> int:
@@ -87,8 +101,15 @@ class Row:
     @property
     def tags(self) -> list[Tag]:
         tags: list[Tag] = []
+        if self.escalated:
+            tags.append(Tag("Sent to seniors", "red"))
         if self.safeguarding:
             tags.append(Tag("Safeguarding", "red"))
+        # Before anything that suggests phoning.
+        if contact := _contact_tag(
+            "not_safe" if self.no_phone else "times" if self.call_times else None
+        ):
+            tags.append(contact)
         if self.calls:
             tags.append(Tag("Call requested", "orange"))
         tags += [Tag(reason, "yellow") for reason in self.reasons]
@@ -96,7 +117,25 @@ class Row:
 
     def sort_key(self) -> tuple[Any, ...]:
         at = self.next_appointment
-        return (self.rank, at is None, at.timestamp() if at else 0.0, self.name.casefold(), self.id)
+        since = self.escalated_since.timestamp() if self.escalated_since else 0.0
+        return (
+            not self.escalated,
+            since,  # the longest waiting first
+            self.rank,
+            at is None,
+            at.timestamp() if at else 0.0,
+            self.name.casefold(),
+            self.id,
+        )
+
+
+def _contact_tag(contact: str | None) -> Tag | None:
+    """Whether a call is safe, as a tag shown before anything about calling."""
+    if contact == "not_safe":
+        return Tag(CONTACT_TAGS["not_safe"], "red")
+    if contact == "times":
+        return Tag(CONTACT_TAGS["times"], "orange")
+    return None
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -169,23 +208,32 @@ async def caseload_rows(
         return []
 
     open_flag = col(Flag.resolved_at).is_(None)
-    flags = await session.exec(
-        select(
-            Flag.service_user_id,
+    escalated = open_flag & col(Flag.escalated_at).is_not(None)
+    flags = await connection.execute(
+        sa_select(
+            col(Flag.service_user_id),
             _sum(open_flag & (col(Flag.kind) == "safeguarding")),
             _sum(
                 open_flag
                 & or_(col(Flag.kind) == "callback", col(Flag.callback_requested_at).is_not(None))
             ),
             _sum(_newer(col(Flag.created_at))),
+            _sum(escalated),
+            func.min(case((escalated, col(Flag.created_at)), else_=None)),
+            _sum(open_flag & (col(Flag.contact) == "not_safe")),
+            _sum(open_flag & (col(Flag.contact) == "times")),
         )
+        .select_from(Flag)
         .outerjoin(PersonSeen, _seen_by(staff.id, col(Flag.service_user_id)))
         .where(col(Flag.service_user_id).in_(in_view))
         .group_by(col(Flag.service_user_id))
     )
     new_flags: dict[int, int] = {}
-    for pid, safeguarding, calls, fresh in flags.all():
-        rows[pid].safeguarding, rows[pid].calls = safeguarding, calls
+    for pid, safeguarding, calls, fresh, sent_up, since, no_phone, times in flags.all():
+        row = rows[pid]
+        row.safeguarding, row.calls = safeguarding, calls
+        row.escalated, row.no_phone, row.call_times = sent_up, no_phone, times
+        row.escalated_since = _utc(since)
         new_flags[pid] = fresh
 
     shared = col(Conversation.sharing) == "shared"
@@ -288,6 +336,48 @@ async def caseload_rows(
     return sorted(rows.values(), key=Row.sort_key)
 
 
+def _utc(value: Any) -> datetime | None:
+    """A moment from an aggregate (MIN over a CASE), whatever the driver made of it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None
+
+
+@dataclass
+class SentUp:
+    """A flag sent to the seniors, as a senior's list shows it."""
+
+    item: Escalated
+    title: str
+    waited: str
+    contact: Tag | None
+
+
+async def sent_to_seniors(
+    session: AsyncSession, staff: Staff, *, now: datetime, catalogue: Catalogue | None
+) -> list[SentUp]:
+    """For a senior: every open flag in their organisation that went to the seniors, the
+    longest waiting first. Nothing for anyone else."""
+    if staff.role != "senior":
+        return []
+    found = []
+    for item in await escalated_open(session, staff.organisation_id):
+        flag = Flag(kind=item.kind, category=item.category, service_user_id=item.person_id)
+        found.append(
+            SentUp(
+                item,
+                flag_title(catalogue, flag),
+                waiting_words(max(now - item.created_at, timedelta(0))),
+                _contact_tag(item.contact),
+            )
+        )
+    return found
+
+
 def _tool_title(catalogue: Catalogue | None, tool: str) -> str:
     script = catalogue.get(tool) if catalogue else None
     return in_lang(script.title, "en") if script else tool.replace("_", " ").capitalize()
@@ -306,6 +396,7 @@ async def caseload(request: Request, show: str = "") -> Response:
             session, staff, now=cfg.clock(), show=chosen, catalogue=cfg.catalogue
         )
         organisation = await session.get(Organisation, staff.organisation_id) if senior else None
+        sent_up = await sent_to_seniors(session, staff, now=cfg.clock(), catalogue=cfg.catalogue)
         audited(session, staff, "view_caseload", None, show=chosen, people=len(rows))
     org_name = organisation.name if organisation else ""
     attention = [row for row in rows if row.rank < 3]
@@ -320,5 +411,6 @@ async def caseload(request: Request, show: str = "") -> Response:
             "senior": senior,
             "show": chosen,
             "org_name": org_name,
+            "sent_up": sent_up,
         },
     )

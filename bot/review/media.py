@@ -1,10 +1,12 @@
-"""Voice notes and photos in the page: /people/{id}/media/{answer_id} plays the answer's file.
+"""Voice notes and photos in the page: /people/{id}/media/{answer_id} plays the answer's file,
+and /people/{id}/flags/{flag_id}/media (or .../messages/{message_id}/media) the voice note or
+photo a flagged message came with.
 
 Tandem keeps only Telegram's file id; the bytes are fetched through the bot
 (`ReviewConfig.fetch_media`, see bot/telegram/media.py) each time, so nothing a person sent is
 copied to this server's disk, and the bot's token never reaches the page. Only an answer of a
-shared conversation of a person this member of staff may see is served; every play is
-audited.
+shared conversation of a person this member of staff may see is served (or the media of one
+of that person's flags: flagged messages are always passed on); every play is audited.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from sqlmodel import select
 
 from bot.review.access import NotFound, audited, person_for, staff_of
 from bot.review.web import config, render
+from storage.escalations import flag_message_for
+from storage.flags import flag_for
 from storage.models import Answer, Conversation
 
 log = logging.getLogger(__name__)
@@ -24,7 +28,13 @@ router = APIRouter()
 
 # What the page may show or play as it is; anything else is only offered as a download.
 PLAYABLE = ("audio/", "video/", "image/jpeg", "image/png", "image/gif", "image/webp")
-NAMES = {"voice": "voice note", "photo": "photo", "video": "video", "video_note": "video"}
+NAMES = {
+    "voice": "voice note",
+    "audio": "voice note",
+    "photo": "photo",
+    "video": "video",
+    "video_note": "video",
+}
 
 
 @router.get("/people/{person_id:int}/media/{answer_id:int}")
@@ -57,10 +67,48 @@ async def play_media(request: Request, person_id: int, answer_id: int) -> Respon
             conversation_id=found[1] if found else None,
         )
     name = NAMES.get(str(value.get("media")), "file")
+    return await _serve(request, value["file_id"], name)
+
+
+@router.get("/people/{person_id:int}/flags/{flag_id:int}/media")
+async def play_flag_media(request: Request, person_id: int, flag_id: int) -> Response:
+    """The voice note or photo whose caption raised the flag."""
+    cfg = config(request)
+    staff = staff_of(request)
+    async with cfg.db.transaction() as session:
+        await person_for(session, staff, person_id)
+        flag = await flag_for(session, person_id, flag_id)
+        if flag is None or not flag.file_id:
+            raise NotFound()
+        file_id, kind = flag.file_id, flag.media_kind
+        audited(session, staff, "play_media", person_id, flag_id=flag_id)
+    return await _serve(request, file_id, NAMES.get(kind or "", "file"))
+
+
+@router.get("/people/{person_id:int}/flags/{flag_id:int}/messages/{message_id:int}/media")
+async def play_flag_message_media(
+    request: Request, person_id: int, flag_id: int, message_id: int
+) -> Response:
+    """The voice note or photo of a message added to a flag."""
+    cfg = config(request)
+    staff = staff_of(request)
+    async with cfg.db.transaction() as session:
+        await person_for(session, staff, person_id)
+        message = await flag_message_for(session, person_id, flag_id, message_id)
+        if message is None or not message.file_id:
+            raise NotFound()
+        file_id, kind = message.file_id, message.media_kind
+        audited(session, staff, "play_media", person_id, flag_id=flag_id, message_id=message_id)
+    return await _serve(request, file_id, NAMES.get(kind or "", "file"))
+
+
+async def _serve(request: Request, file_id: str, name: str) -> Response:
+    """The file from Telegram, through the bot; a page saying so when it cannot be had."""
+    cfg = config(request)
     if cfg.fetch_media is None:
         return _unavailable(request, name)
     try:
-        data, content_type = await cfg.fetch_media(value["file_id"])
+        data, content_type = await cfg.fetch_media(file_id)
     except Exception as error:
         # Only the kind of failure: a message could hold the download URL, and so the token.
         log.warning("could not fetch a %s from Telegram: %s", name, type(error).__name__)

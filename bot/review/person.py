@@ -7,7 +7,9 @@ shows its tool and when it was started, never what was said.
 
 The page runs a fixed number of queries whatever the length of the person's history: one for
 the list of conversations (light columns), one for the answers on show, one for the script
-versions they need, and one each for flags, notes, names, the plan and the next appointment.
+versions they need, and one each for flags, the messages added to them, notes, names, the plan
+and the next appointment. A flag shows the flagged messages only (bot/review/flags.py): the
+conversation it was raised in is named, never opened.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bot.review.appointments import KINDS
 from bot.review.between import DONE as BETWEEN_DONE
 from bot.review.between import load_between
 from bot.review.changes import what_changed
+from bot.review.flags import FlagView, flag_views, is_new
 from bot.review.profile import ToolView, latest_by_tool
 from bot.review.web import config, render
 from storage.appointments import next_appointment
@@ -49,14 +52,6 @@ router = APIRouter()
 router.include_router(history.router)
 
 OPEN_STATUSES = ("active", "paused")
-# Staff words for the safeguarding categories, when the rules file gives none.
-CATEGORY_NAMES = {
-    "medical_emergency": "A medical emergency",
-    "suicide_self_harm": "Suicide or self-harm",
-    "being_harmed": "Being harmed",
-    "harm_to_others": "Harm to others",
-    "nowhere_to_sleep": "Nowhere to sleep",
-}
 DONE = {
     "reviewed": "Marked as reviewed",
     "noted": "Note added",
@@ -79,18 +74,6 @@ class Light:
     started_at: datetime
     attention: list[str]
     reviewed_at: datetime | None
-
-
-@dataclass
-class FlagView:
-    flag: Flag
-    title: str
-    tool: str | None
-    new: bool
-
-    @property
-    def asked_for_call(self) -> bool:
-        return self.flag.kind == "callback" or self.flag.callback_requested_at is not None
 
 
 @dataclass
@@ -140,27 +123,6 @@ class PersonPage:
 def tool_title(catalogue: Catalogue | None, tool: str) -> str:
     script = catalogue.get(tool) if catalogue else None
     return in_lang(script.title, "en") if script else tool.replace("_", " ").capitalize()
-
-
-def category_name(catalogue: Catalogue | None, category: str | None) -> str:
-    if not category:
-        return "Safeguarding"
-    rules = catalogue.safeguards.rules if catalogue else None
-    for found in rules.categories if rules else ():
-        if found.key == category and found.label.get("en"):
-            return str(found.label["en"])
-    return CATEGORY_NAMES.get(category, category.replace("_", " ").capitalize())
-
-
-def flag_title(catalogue: Catalogue | None, flag: Flag) -> str:
-    if flag.kind == "callback":
-        return "Asked for a call"
-    return f"Safeguarding: {category_name(catalogue, flag.category)}"
-
-
-def is_new(moment: datetime | None, seen_before: datetime | None) -> bool:
-    """Newer than this member of staff last opened the page (everything is, the first time)."""
-    return moment is not None and (seen_before is None or moment > seen_before)
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -325,15 +287,14 @@ async def load_person_page(
         person=person,
         case_manager=names.get(person.case_manager_id or 0),
         seen_before=seen_before,
-        flags=[
-            FlagView(
-                f,
-                flag_title(catalogue, f),
-                title_of(by_id.get(f.conversation_id or 0)),
-                is_new(f.created_at, seen_before),
-            )
-            for f in flags
-        ],
+        flags=await flag_views(
+            session,
+            catalogue,
+            flags,
+            # The tool they were in, by name: never that conversation's answers.
+            tools={light.id: tool_title(catalogue, light.script_id) for light in lights},
+            seen_before=seen_before,
+        ),
         attention=[
             (light, tool_title(catalogue, light.script_id))
             for light in shared

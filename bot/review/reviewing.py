@@ -1,5 +1,6 @@
 """The review: mark a shared conversation reviewed (with a note, and whether it holds sensitive
-information), add a note about the person, resolve a flag with what was done.
+information), add a note about the person, resolve a flag with what was done (the only way a
+flag closes: who and when are kept, and it no longer goes to the seniors).
 
 Every action goes through `person_for` (404 for anyone not on this member of staff's list),
 is written to the audit log, and sends the case manager back to the page it came from with a
@@ -18,8 +19,8 @@ from bot.review.access import NotFound, audited, person_for, staff_of
 from bot.review.history import conversation_page, shared_conversation
 from bot.review.person import person_page
 from bot.review.web import config
-from bot.scheduling import assignments
-from storage.flags import flag_for
+from bot.scheduling import assignments, escalation
+from storage.escalations import flag_to_resolve
 from storage.models import Note
 
 router = APIRouter()
@@ -131,24 +132,36 @@ async def resolve_flag(
     staff = staff_of(request)
     words = resolution.strip()
     error = (
-        "Enter what was done"
+        "Enter what you did"
         if not words
-        else _too_long("What was done")
+        else _too_long("What you did")
         if len(words) > TEXT_MAX
         else None
     )
+    now = cfg.clock()
     async with cfg.db.transaction() as session:
         await person_for(session, staff, person_id)
-        flag = await flag_for(session, person_id, flag_id)
+        flag = await flag_to_resolve(session, person_id, flag_id)
         if flag is None:
             raise NotFound()
-        if flag.resolved_at is None and error is None:
+        already = flag.resolved_at is not None
+        if not already and error is None:
+            # Only staff close a flag, saying what they did; whatever the person chose
+            # ("I'm OK" too) leaves it open.
             flag.resolution = words
-            flag.resolved_at = cfg.clock()
+            flag.resolved_at = now
             flag.resolved_by = staff.id
             session.add(flag)
-            audited(session, staff, "resolve_flag", person_id, flag_id=flag_id)
-        already = flag.resolved_at is not None
+            await escalation.flag_resolved(session, flag, now=now)
+            audited(
+                session,
+                staff,
+                "resolve_flag",
+                person_id,
+                flag_id=flag_id,
+                kind=flag.kind,
+                escalated=flag.escalated_at is not None,
+            )
     if error and not already:
         key = f"resolution-{flag_id}"
         return await person_page(

@@ -23,7 +23,7 @@ from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import MAX_TEXT, Button, Outgoing
 from bot.conversations.texts import say
-from bot.scheduling import appointments, assignments, checkins
+from bot.scheduling import appointments, assignments, checkins, escalation
 from bot.scheduling.quiet import local_moment, next_allowed, zone
 from storage import due
 from storage.models import (
@@ -407,6 +407,11 @@ async def checkin(ctx: Context, job: Job) -> str:
     return "opened" if opened else "skipped:missed"
 
 
+async def flag_escalation(ctx: Context, job: Job) -> str:
+    """A flag nobody has dealt with in time goes to the organisation's seniors."""
+    return await escalation.escalate(ctx.session, job.ref_id, now=ctx.now)
+
+
 HANDLERS: dict[str, Handler] = {
     assignments.INVITE: invite,
     assignments.NUDGE: nudge,
@@ -414,4 +419,5 @@ HANDLERS: dict[str, Handler] = {
     appointments.DAY_BEFORE: appointment_day_before,
     appointments.MORNING: appointment_morning,
     checkins.CHECKIN: checkin,
+    escalation.ESCALATION: flag_escalation,
 }

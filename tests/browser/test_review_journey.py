@@ -1,6 +1,6 @@
 """The case manager's journey through the review app, end to end with the real Tandem, in
 Chromium: a person joins through the sandbox chat, has a hard week and writes something
-worrying in a check-in; their case manager signs in with the keyboard, finds them first on the
+worrying in a check-in (and carries on with it later); their case manager signs in with the keyboard, finds them first on the
 caseload, reads their words, resolves the flag, makes a plan item from an answer and sends it;
 the person agrees to it in the sandbox chat page; the case manager sees "Agreed" and prints the
 session brief on one A4 page. axe-core checks every review page on the way."""
@@ -25,6 +25,7 @@ from tests.support.tandem import Harness, running_tandem
 pytestmark = pytest.mark.browser
 
 WORRYING = "Lost my job. Honestly I dont see the point anymore, I want to end my life"
+HARD = "Lost my job on Friday"
 FLAT = "I might lose my flat"
 AGREE = "Yes, I agree"
 PLAN_WHAT = "Ring the housing team together about the flat"
@@ -40,6 +41,16 @@ async def hard_check_in(chat: Chat) -> None:
     await chat.wait_for(lambda m: "what has been hard" in (m.text or "") and bool(m.buttons))
     await chat.send(WORRYING)
     await chat.wait_for("Samaritans: call 116 123")
+    # Worrying words are never an answer: the check-in waits at the question, to carry on later.
+    later = "Carry on with Check-in between appointments later"
+    choice = await chat.wait_for(lambda m: later in m.labels)
+    await chat.click(later, message_id=choice.id)
+    await chat.wait_for("When you're ready, send /menu")
+    await chat.send("/menu")
+    await chat.wait_for(lambda m: "Carry on: Check-in between appointments" in m.labels)
+    await chat.click("Carry on: Check-in between appointments")
+    await chat.wait_for(lambda m: "what has been hard" in (m.text or "") and bool(m.buttons))
+    await chat.send(HARD)
     support = await chat.wait_for(lambda m: "Done" in m.labels)
     await chat.click("Housing", message_id=support.id)
     await chat.wait_for(lambda m: m.id == support.id and any("✓" in x for x in m.labels))
@@ -140,17 +151,20 @@ async def test_find_read_resolve_plan_agree_and_print(
             flag = attention.locator(".tandem-flag")
             await expect(flag).to_have_count(1)
             await expect(flag).to_contain_text(WORRYING)
+            await expect(flag).to_contain_text("They chose to carry on with the tool later")
             shared = page.locator("section[aria-labelledby=answers-heading]")
             hard = shared.locator(".govuk-summary-list__row", has_text="what has been hard")
             await expect(hard.locator("dt")).to_contain_text(
                 "Would you like to say what has been hard?"
             )
-            await expect(hard.locator("dd").first).to_contain_text(WORRYING)
+            # Their answer is what they wrote when they came back to it, not the worrying words.
+            await expect(hard.locator("dd").first).to_contain_text(HARD)
+            await expect(shared).not_to_contain_text(WORRYING)
             flat = shared.locator(".govuk-summary-list__row", has_text=FLAT)
             await expect(flat.locator("dt")).to_contain_text("Would you like to say a bit more?")
 
             # Resolve the flag with what was done: it leaves "needs attention".
-            await flag.get_by_label("What was done").fill(
+            await flag.get_by_label("What did you do?").fill(
                 "Rang Jordan the same afternoon. Safe, staying with his sister tonight."
             )
             await flag.get_by_role("button", name=re.compile("^Mark as resolved")).click()
@@ -203,7 +217,7 @@ async def test_find_read_resolve_plan_agree_and_print(
             await expect(
                 page.get_by_role("heading", level=1, name="Jordan Example")
             ).to_be_visible()
-            await expect(page.get_by_text("Session brief", exact=True)).to_be_visible()
+            await expect(page.locator(".govuk-caption-m")).to_contain_text("Session brief")
             await expect(page.locator(".tandem-brief-plan")).to_contain_text(PLAN_WHAT)
             await expect(page.locator(".tandem-brief-plan")).to_contain_text("Agreed")
             await assert_accessible(page)

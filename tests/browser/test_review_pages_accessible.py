@@ -28,6 +28,8 @@ from storage.models import (
     Answer,
     Appointment,
     Conversation,
+    Flag,
+    FlagMessage,
     Note,
     PlanItem,
     ServiceUser,
@@ -98,6 +100,8 @@ async def seed(review: ReviewHarness) -> Seed:
             conversations_per_person=4,
             seed=number,
             now=now,
+            # Sam's has the demo's crisis flags: one sent to the seniors, one not safe to call.
+            crises=manager is sam,
         )
     alex = await review.person(sam, name="Alex Morgan", crn="X123456")
     bea = await review.person(sam, name="Bea Lewis", crn="X654321", joined=False)
@@ -251,14 +255,52 @@ async def seed(review: ReviewHarness) -> Seed:
             session.add(item)
         await session.flush()
         sent_item = items[1]
-    await review.flag(
+    flag = await review.flag(
         alex,
         message="Honestly some days I think everyone would be better off without me",
         category="suicide_self_harm",
+        categories=["suicide_self_harm", "being_harmed"],
         conversation_id=check_in.id,
         callback_requested_at=now - timedelta(hours=20),
+        media_kind="voice",
+        file_id="AwACAgIAAxkBAAI-flag-voice",
+        person_choice="ok",
+        person_choice_at=now - timedelta(hours=19, minutes=50),
+        contact="times",
+        contact_times="Weekday mornings when he's at work",
     )
-    await review.flag(alex, "callback", callback_requested_at=now - timedelta(hours=30))
+    async with review.db.transaction() as session:
+        row = await session.get(Flag, flag.id)
+        assert row is not None
+        # Raised four days ago and nobody resolved it: it went to the seniors.
+        row.created_at = now - timedelta(days=4)
+        row.escalate_at = row.escalated_at = now - timedelta(days=3, hours=20)
+        row.callback_requested_at = row.created_at + timedelta(minutes=2)
+        row.person_choice_at = row.created_at + timedelta(minutes=12)
+        session.add(row)
+        for minutes, kind, text, extra in (
+            (3, "repeat", "I mean it this time", {"categories": ["suicide_self_harm"]}),
+            (6, "after", "Sorry. My sister is coming round", {}),
+            (9, "after", "", {"media_kind": "photo", "file_id": "AgACAgIAAxkBAAI-photo"}),
+        ):
+            session.add(
+                FlagMessage(
+                    flag_id=flag.id or 0,
+                    service_user_id=alex.id or 0,
+                    kind=kind,
+                    text=text,
+                    created_at=row.created_at + timedelta(minutes=minutes),
+                    **extra,
+                )
+            )
+    await review.flag(
+        alex,
+        "callback",
+        callback_requested_at=now - timedelta(hours=30),
+        contact="times",
+        contact_times="Not when he's home",
+    )
+
     return Seed(sam, priya, sol, ada, alex, bea, check_in, good_day, answer_id, sent_item)
 
 
@@ -338,7 +380,8 @@ async def test_every_page_a_case_manager_sees(tmp_path: Path) -> None:
             "button", name=re.compile("^Mark as resolved")
         )
         await assert_reached_with_visible_focus(page, resolve)
-        await expect(page.locator("audio.tandem-audio")).to_have_count(1)
+        # The voice note answer, and the one the flag came with.
+        await expect(page.locator("audio.tandem-audio")).to_have_count(2)
         await expect(page.locator("details.tandem-sensitive")).to_have_count(1)
         for state in ("Not sent yet", "Sent, waiting for reply", "Agreed", "Wants to change it"):
             await expect(page.locator("#plan").get_by_text(state).first).to_be_visible()
@@ -412,6 +455,11 @@ async def test_every_page_a_senior_sees(tmp_path: Path) -> None:
         await v.open("/", "senior-caseload", heading="Everyone in")
         rows = page.locator("table.tandem-caseload tbody tr")
         assert await rows.count() == 12
+        # Flags nobody resolved in time, above everything: Alex's (the oldest) first.
+        sent_up = page.locator("section.tandem-sent-up tbody tr")
+        await expect(sent_up.first).to_contain_text("Alex Morgan")
+        await expect(sent_up.first).to_contain_text("Sam Patel")
+        await expect(rows.first).to_contain_text("Alex Morgan")
         await page.get_by_label("My caseload").check()
         await page.get_by_role("button", name="Show", exact=True).click()
         await expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
@@ -450,6 +498,14 @@ async def test_every_page_an_administrator_sees(tmp_path: Path) -> None:
         await v.check("admin-one-time-password")
         await v.open(f"/admin/staff/{s.sam.id}", "admin-staff-one", heading="Sam Patel")
         await v.open("/admin/organisations", "admin-organisations", heading="Organisations")
+        await page.get_by_role("link", name="Probation North").click()
+        await expect(page.get_by_role("heading", level=1)).to_have_text("Probation North")
+        await v.check("admin-organisation")
+        await page.get_by_label("Send flags to seniors after").fill("99")
+        await v.error_state("Save when flags go to seniors", "admin-organisation-escalation-error")
+        await expect(
+            page.get_by_text("Office hours must be between 1 and 40").first
+        ).to_be_visible()
         await v.open(
             "/admin/organisations/new", "admin-organisation-new", heading="Add an organisation"
         )

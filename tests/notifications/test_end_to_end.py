@@ -106,8 +106,8 @@ async def test_a_shared_check_in_reaches_the_case_manager(
         # Later, a message that may mean they are at risk, and a Yes to a call: on the
         # caseload at once, and another email (the two coalesce if it is still waiting).
         await chat.send("honestly i dont see the point anymore, i wanna kill myself")
-        await chat.wait_for(lambda m: "Yes, please call me" in m.labels)
-        await chat.click("Yes, please call me")
+        choice = await chat.wait_for(lambda m: "I'd like a call" in m.labels)
+        await chat.click("I'd like a call", message_id=choice.id)
         await chat.wait_for("I've asked your probation officer to call you")
         caseload = await _caseload(tandem, staff)
         assert "Safeguarding" in caseload and "Call requested" in caseload

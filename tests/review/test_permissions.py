@@ -47,6 +47,7 @@ from storage.models import (
     Appointment,
     Assignment,
     Conversation,
+    FlagMessage,
     Note,
     PlanItem,
     ServiceUser,
@@ -101,7 +102,8 @@ class Ids:
     conversation_id: int  # a shared conversation
     answer_id: int  # a voice note in a shared conversation (media)
     text_answer_id: int  # a typed answer in a shared conversation (plan sources)
-    flag_id: int
+    flag_id: int  # a flag raised with a voice note, and a message added to it since
+    message_id: int  # that added message (a photo)
     item_id: int  # a plan item
     tool: str  # a tool they have shared
     assignment_id: int  # a tool set for them to do
@@ -114,6 +116,7 @@ PARAMS: dict[str, str] = {
     "conversation_id": "conversation_id",
     "answer_id": "answer_id",
     "flag_id": "flag_id",
+    "message_id": "message_id",
     "item_id": "item_id",
     "tool": "tool",
     "assignment_id": "assignment_id",
@@ -236,6 +239,9 @@ FORMS: dict[Key, Form] = {
         "remind": ["on_the_day"],
         "hour": "15",
     },
+    ("POST", "/admin/organisations/{org_id}/escalation"): lambda w, ids: {
+        "escalation_hours": "6",
+    },
 }
 # Ids a page takes in its query string rather than its address.
 QUERIES: dict[Key, Callable[[Ids], dict[str, str]]] = {
@@ -255,6 +261,7 @@ WATCHED = (
     "conversation",
     "answer",
     "flag",
+    "flag_message",
     "note",
     "plan_item",
     "appointment",
@@ -399,12 +406,32 @@ async def _answer_id(review: ReviewHarness, conv: Conversation, step_id: str) ->
 
 async def _things(
     review: ReviewHarness, person: ServiceUser, owner: Staff, words: str, about: Conversation
-) -> tuple[int, int, int]:
-    """A flag, a note, a plan item (open, not sent), an appointment, all in `words`, and a
-    tool set for them to do (not sent yet)."""
-    flag = await review.flag(person, message=f"Flag {words}", conversation_id=about.id)
+) -> tuple[int, int, int, int]:
+    """A flag (with a voice note, and a photo with words added since), a note, a plan item
+    (open, not sent), an appointment, all in `words`, and a tool set for them to do (not sent
+    yet)."""
+    flag = await review.flag(
+        person,
+        message=f"Flag {words}",
+        conversation_id=about.id,
+        media_kind="voice",
+        file_id=f"flag-voice-{words}",
+        contact="times",
+        contact_times=f"Call {words} mornings",
+    )
     now = review.clock()
     async with review.db.transaction() as session:
+        added = FlagMessage(
+            flag_id=flag.id or 0,
+            service_user_id=person.id or 0,
+            kind="repeat",
+            text=f"Again {words}",
+            categories=["suicide_self_harm"],
+            media_kind="photo",
+            file_id=f"flag-photo-{words}",
+            created_at=now,
+        )
+        session.add(added)
         session.add(
             Note(service_user_id=person.id or 0, staff_id=owner.id or 0, text=f"Note {words}")
         )
@@ -435,7 +462,7 @@ async def _things(
         )
         session.add(assignment)
         await session.flush()
-        return flag.id or 0, item.id or 0, assignment.id or 0
+        return flag.id or 0, added.id or 0, item.id or 0, assignment.id or 0
 
 
 @cache
@@ -498,13 +525,16 @@ async def build(review: ReviewHarness) -> World:
     )
     voice = await _voice(review, shared, "Tell me about the Brackenridge move", "shared-voice")
     private_voice = await _voice(review, kept, "Say it about Wyvernholt", "private-voice")
-    flag_id, item_id, assignment_id = await _things(review, victim, owner, "Marigoldtown", shared)
+    flag_id, message_id, item_id, assignment_id = await _things(
+        review, victim, owner, "Marigoldtown", shared
+    )
     victim_ids = Ids(
         person_id=vid,
         conversation_id=shared.id or 0,
         answer_id=voice,
         text_answer_id=await _answer_id(review, shared, "good_day"),
         flag_id=flag_id,
+        message_id=message_id,
         item_id=item_id,
         tool="good_day_bad_day",
         assignment_id=assignment_id,
@@ -521,7 +551,7 @@ async def build(review: ReviewHarness) -> World:
     other_shared = await review.conversation(
         other, "aspirations", {"five_years": "Run the Gallowmere garage"}
     )
-    other_flag, other_item, other_assignment = await _things(
+    other_flag, other_message, other_item, other_assignment = await _things(
         review, other, owner, "Thistlecombe", other_shared
     )
     other_ids = Ids(
@@ -530,6 +560,7 @@ async def build(review: ReviewHarness) -> World:
         answer_id=await _voice(review, other_shared, "About Gallowmere", "other-voice"),
         text_answer_id=await _answer_id(review, other_shared, "five_years"),
         flag_id=other_flag,
+        message_id=other_message,
         item_id=other_item,
         tool="aspirations",
         assignment_id=other_assignment,
@@ -809,6 +840,7 @@ async def test_every_page_and_action_checks_who_may_see_the_person(review: Revie
             (home, ("Quillfeather", "Otherfield", "Invitewell")),
             (page, ("Quillfeather", "VQ700001", "Quillan", "Zephyrine", "Brackenridge")),
             (page, ("Note Marigoldtown", "Flag Marigoldtown", "Plan Marigoldtown")),
+            (page, ("Again Marigoldtown", "Call Marigoldtown mornings")),
         ):
             if missing := [w for w in wanted if w not in response.text]:
                 checks.fail("owner", str(response.url), f"does not show {missing}")

@@ -146,7 +146,7 @@ async def test_resolve_a_flag_with_what_was_done(review: ReviewHarness) -> None:
     async with review.signed_in(sam) as web:
         empty = await web.post(url, {"resolution": ""})
         assert empty.status_code == 400
-        assert "Enter what was done" in empty.text
+        assert "Enter what you did" in empty.text
         assert f'href="#resolution-{flag.id}"' in empty.text
         long = await web.post(url, {"resolution": LONG})
         assert long.status_code == 400 and LONG in long.text
@@ -164,7 +164,7 @@ async def test_resolve_a_flag_with_what_was_done(review: ReviewHarness) -> None:
     assert row.resolution == "Rang them; safe, seeing GP"
     assert row.resolved_by == sam.id and row.resolved_at == review.clock()
     resolved = [d for a, d in await actions(review, alex) if a == "resolve_flag"]
-    assert resolved == [{"flag_id": flag.id}]
+    assert resolved == [{"flag_id": flag.id, "kind": "safeguarding", "escalated": False}]
 
 
 async def test_a_flag_of_someone_else_is_not_found(review: ReviewHarness) -> None:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import random
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from bot.engine import END, AnswerValue, Script
 from bot.engine.kinds import ChoiceKind, ListKind, MultiChoiceKind
 from bot.review import auth
-from bot.sample_data import SAMPLES, add_history, populate, sample_answers
-from storage.models import Answer, Conversation, ServiceUser, Staff
+from bot.sample_data import SAMPLES, add_caseload, add_history, populate, sample_answers
+from bot.scheduling import escalation
+from storage import due
+from storage.models import Answer, Conversation, Flag, FlagMessage, ServiceUser, Staff
 from tests.support.review import PASSWORD, ReviewHarness, catalogue
 
 
@@ -116,3 +118,42 @@ async def test_populate_fills_a_database_the_review_app_reads(review: ReviewHarn
         page = await web.get("/")
     assert page.status_code == 200
     assert page.text.count('<tr class="govuk-table__row">') == len(done.caseloads[manager.id]) + 2
+
+
+async def test_the_demo_caseload_shows_what_staff_see_of_a_crisis(review: ReviewHarness) -> None:
+    sam = await review.staff(name="Sam Patel")
+    jo = await review.staff("senior", name="Jo Williams")
+    people = await add_caseload(
+        review.db,
+        catalogue(),
+        organisation_id=sam.organisation_id,
+        case_manager_id=sam.id or 0,
+        people=5,
+        conversations_per_person=2,
+        now=review.clock(),
+    )
+    ok_person, harmed_person = people[2], people[3]
+    async with review.db.transaction() as session:
+        flags = list((await session.exec(select(Flag).order_by(col(Flag.id)))).all())
+        added = list((await session.exec(select(FlagMessage))).all())
+        jobs = await due.pending(session, kind=escalation.ESCALATION)
+    # (Their made-up months may have given them older flags too.)
+    [ok] = [f for f in flags if f.service_user_id == ok_person and f.person_choice == "ok"]
+    [harmed] = [f for f in flags if f.service_user_id == harmed_person and f.contact]
+    assert ok.resolved_at is None and harmed.category == "being_harmed"
+    # Three days ago: four office hours have passed whatever the day (2026-11-20 is a Friday).
+    assert ok.escalated_at is not None and ok.escalate_at == ok.escalated_at
+    assert {m.kind for m in added if m.flag_id == ok.id} == {"repeat", "after"}
+    assert harmed.contact == "times" and harmed.escalated_at is None
+    # The flag still to go up has its job, as `flag_raised` would have scheduled it.
+    assert [(j.ref_id, j.due_at) for j in jobs] == [(harmed.id, harmed.escalate_at)]
+
+    async with review.signed_in(sam) as web:
+        page = (await web.get(f"/people/{ok_person}")).text
+        assert "They said they were OK" in page and "Another worrying message" in page
+        assert "This flag stays open until someone deals with it." in page
+        page = (await web.get(f"/people/{harmed_person}")).text
+        assert 'Only call at: <span class="tandem-quote">weekday mornings when he&#39;s at' in page
+    async with review.signed_in(jo) as web:
+        page = (await web.get("/")).text
+    assert "Flags sent to seniors" in page
