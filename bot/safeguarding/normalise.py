@@ -115,22 +115,51 @@ class FuzzyIndex(dict[str, str]):
     """word-with-one-letter-left-out -> word; `targets` are the words themselves.
 
     A word one slip away from a target (both of 6 letters or more) shares with it its first
-    three letters, or its last three, or both its first two and its last two: `near` says
-    whether any target could be one slip away, so most words are never looked up."""
+    three letters, or its last three, or both its first two and its last two: `near` gives the
+    targets that share one of those with a word, so most words are compared with none."""
 
     def __init__(self, targets: Iterable[str] = ()) -> None:
         super().__init__()
         self.targets = frozenset(targets)
-        self._heads = frozenset(t[:3] for t in self.targets)
-        self._tails = frozenset(t[-3:] for t in self.targets)
-        self._ends = frozenset(t[:2] + t[-2:] for t in self.targets)
+        self._heads: dict[str, list[str]] = {}
+        self._tails: dict[str, list[str]] = {}
+        self._ends: dict[str, list[str]] = {}
+        for target in sorted(self.targets):
+            self._heads.setdefault(target[:3], []).append(target)
+            self._tails.setdefault(target[-3:], []).append(target)
+            self._ends.setdefault(target[:2] + target[-2:], []).append(target)
 
-    def near(self, word: str) -> bool:
-        return (
-            word[:3] in self._heads
-            or word[-3:] in self._tails
-            or word[:2] + word[-2:] in self._ends
-        )
+    def near(self, word: str) -> list[str]:
+        """The targets that may be one slip away from the word."""
+        heads = self._heads.get(word[:3])
+        tails = self._tails.get(word[-3:])
+        ends = self._ends.get(word[:2] + word[-2:])
+        if heads is None and tails is None and ends is None:
+            return []
+        found = [*(heads or ()), *(tails or ()), *(ends or ())]
+        return [t for t in found if -1 <= len(t) - len(word) <= 1]
+
+
+def one_slip(word: str, target: str) -> bool:
+    """Whether the two are one slip apart: a letter missing, added or changed, or a letter out
+    of place (one letter left out of each makes them the same); not the same word."""
+    if word == target or abs(len(word) - len(target)) > 1:
+        return False
+    size = min(len(word), len(target))
+    first = 0
+    while first < size and word[first] == target[first]:
+        first += 1
+    if len(word) != len(target):
+        longer, shorter = (word, target) if len(word) > len(target) else (target, word)
+        return longer[first + 1 :] == shorter[first:]
+    last = len(word) - 1
+    while last > first and word[last] == target[last]:
+        last -= 1
+    return (
+        first == last
+        or word[first + 1 : last + 1] == target[first:last]
+        or word[first:last] == target[first + 1 : last + 1]
+    )
 
 
 def fuzzy_index(targets: Iterable[str]) -> FuzzyIndex:
@@ -151,15 +180,18 @@ def fuzzy_index(targets: Iterable[str]) -> FuzzyIndex:
 
 
 def _fuzzy(token: str, index: Mapping[str, str]) -> str | None:
-    if isinstance(index, FuzzyIndex) and (token in index.targets or not index.near(token)):
-        return None
-    found = index.get(token)
-    if found is None:
-        targets = index.targets if isinstance(index, FuzzyIndex) else frozenset()
-        for key in deletes(token):
-            found = index.get(key) or (key if key in targets else None)
-            if found is not None:
-                break
+    if isinstance(index, FuzzyIndex):
+        if token in index.targets:
+            return None
+        near = {target for target in index.near(token) if one_slip(token, target)}
+        found = near.pop() if len(near) == 1 else None  # two targets one slip away: neither
+    else:
+        found = index.get(token)
+        if found is None:
+            for key in deletes(token):
+                found = index.get(key)
+                if found is not None:
+                    break
     # Never turn one form of a word into another ("strangle" is not a slip for "strangled").
     if found is None or found.startswith(token) or token.startswith(found):
         return None

@@ -458,6 +458,8 @@ class Rules:
             mask = 0
             if found is None:
                 mask = every
+            elif any(map(present.isdisjoint, found.others)):
+                return  # a word it needs is nowhere in the message
             else:
                 for key in found.keys & present:
                     mask |= where[key]

@@ -89,3 +89,33 @@ def test_fuzzy_index_drops_ambiguous_keys() -> None:
 def test_fold_keeps_digits_and_welsh_short_forms() -> None:
     assert fold("2000") == "2000"
     assert fold("i'w") == "i ei"
+
+
+@pytest.mark.parametrize(
+    ("word", "target", "slip"),
+    [
+        ("unconcious", "unconscious", True),  # a letter missing
+        ("suicidle", "suicidal", True),  # a letter left out of each: the same
+        ("suiciadl", "suicidal", True),  # two letters swapped
+        ("overdosse", "overdose", True),  # a letter added
+        ("ovexdose", "overdose", True),  # a letter changed
+        ("talking", "stalking", True),  # one slip, which is why stalking is not a fuzzy word
+        ("overdose", "overdose", False),
+        ("abcdx", "vwxyz", False),
+        ("homeless", "hopeful", False),
+    ],
+)
+def test_one_slip(word: str, target: str, slip: bool) -> None:
+    from bot.safeguarding.normalise import one_slip
+
+    assert one_slip(word, target) is slip
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["talking", "walking", "stalling", "attached", "overdone", "stubbed", "blending", "breeding"],
+)
+def test_real_words_are_not_read_as_slips(rules: Rules, word: str) -> None:
+    assert rules.normalise(word) == f" {word} ".replace("ll", "l").replace("bb", "b").replace(
+        "ee", "e"
+    ).replace("tt", "t")
