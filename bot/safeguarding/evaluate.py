@@ -98,6 +98,9 @@ class Report:
     misses: list[Case] = field(default_factory=list)
     false_alarms: list[tuple[Case, Match]] = field(default_factory=list)
     other_category: list[tuple[Case, Match]] = field(default_factory=list)
+    # caught, but the reply is led by a category the message is not labelled with (its own
+    # category fired too, or not): the person still gets help, if not the best words for it
+    led_by_other: list[tuple[Case, Match]] = field(default_factory=list)
     times: list[float] = field(default_factory=list)  # seconds in Rules.check, per message
 
     @property
@@ -151,6 +154,8 @@ def evaluate(rules: Rules, corpus: Iterable[Case]) -> Report:
             report.false_alarms.append((case, match))
         elif match is not None and not raised & set(case.categories):
             report.other_category.append((case, match))
+        if match is not None and case.should_fire and match.category not in case.categories:
+            report.led_by_other.append((case, match))
     return report
 
 
@@ -174,6 +179,9 @@ def format_report(report: Report, *, details: bool = True) -> str:
             f" ({cat.caught_as_other} as another category, {cat.missed} missed),"
             f" fired on {cat.fired_elsewhere} other message(s)"
         )
+    lines.append(
+        f"  replies led by a category the message is not labelled with: {len(report.led_by_other)}"
+    )
     lines.append(
         f"  time per check: {report.seconds_per_check * 1e6:.1f} µs (mean),"
         f" {report.percentile(0.99) * 1e6:.1f} µs (99th percentile),"
