@@ -75,15 +75,3 @@ async def awaiting_times(session: AsyncSession, person_id: int) -> Flag | None:
 
 def add_flag_message(session: AsyncSession, message: FlagMessage) -> None:
     session.add(message)
-
-
-async def flag_messages(session: AsyncSession, flag_ids: list[int]) -> list[FlagMessage]:
-    """Messages added to these flags, oldest first."""
-    if not flag_ids:
-        return []
-    stmt = (
-        select(FlagMessage)
-        .where(col(FlagMessage.flag_id).in_(flag_ids))
-        .order_by(col(FlagMessage.created_at), col(FlagMessage.id))
-    )
-    return list((await session.exec(stmt)).all())

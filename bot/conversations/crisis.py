@@ -34,6 +34,7 @@ from bot.conversations.texts import CRISIS, CRISIS_CY, say
 from bot.conversations.turn import Turn
 from bot.notifications import notify
 from bot.safeguarding import Match
+from bot.scheduling import escalation
 from storage.conversations import (
     answers_of,
     conversation_for,
@@ -150,6 +151,7 @@ async def _new_flag(svc: Onboarding, t: Turn, match: Match, active: Conversation
         ),
     )
     await notify(t.session, person=t.person, kind="flag", now=t.now)
+    await escalation.flag_raised(t.session, flag, now=t.now)
     return flag
 
 
@@ -275,7 +277,7 @@ async def despite_failure(
         lang = person.language
         try:
             async with session.begin_nested():
-                await raise_flag(
+                flag = await raise_flag(
                     session,
                     Flag(
                         service_user_id=person.id,
@@ -290,6 +292,7 @@ async def despite_failure(
                     ),
                 )
                 await notify(session, person=person, kind="flag", now=now)
+                await escalation.flag_raised(session, flag, now=now)
         except Exception:  # noqa: BLE001 - the helplines must go out whatever else fails
             log.exception("update %s: could not keep the flag", inc.update_id)
     return lang, [svc.catalogue.safeguards.reply(match, lang)]

@@ -10,7 +10,7 @@ from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
 from bot.notifications import notify
-from bot.scheduling import assignments
+from bot.scheduling import assignments, escalation
 from bot.scheduling.quiet import zone
 from storage.conversations import (
     conversation_for,
@@ -210,7 +210,7 @@ class Flows:
                 continue
             if await callback_asked(t.session, conv.id or 0):
                 continue
-            await raise_flag(
+            flag = await raise_flag(
                 t.session,
                 Flag(
                     service_user_id=conv.service_user_id,
@@ -222,6 +222,7 @@ class Flows:
                 ),
             )
             await notify(t.session, person=t.person, kind="callback", now=t.now)
+            await escalation.flag_raised(t.session, flag, now=t.now)
 
     def _prompts(self, t: Turn, conv: Conversation, outcome: engine.Outcome) -> None:
         assert conv.id is not None

@@ -20,6 +20,7 @@ from bot.conversations.onboarding import Onboarding
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
 from bot.notifications import notify
+from bot.scheduling import escalation
 from bot.scheduling.quiet import zone
 from storage.appointments import next_appointment
 from storage.conversations import (
@@ -139,6 +140,7 @@ class ConversationService(Onboarding):
         if data.yes:
             await request_callback(t.session, flag, t.now)
             await notify(t.session, person=t.person, kind="callback", now=t.now)
+            await escalation.flag_raised(t.session, flag, now=t.now)
             t.send("callback_requested")
         else:
             t.send("callback_declined")
