@@ -33,7 +33,9 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import chain
+from operator import or_
 from pathlib import Path
 from typing import Literal
 
@@ -455,21 +457,14 @@ class Rules:
         def stretches(phrase: _Compiled) -> Iterator[int]:
             """The stretches holding every word the phrase needs."""
             found = phrase.anchor
-            mask = 0
             if found is None:
                 mask = every
             elif any(map(present.isdisjoint, found.others)):
                 return  # a word it needs is nowhere in the message
             else:
-                for key in found.keys & present:
-                    mask |= where[key]
+                mask = reduce(or_, map(where.__getitem__, found.keys & present), 0)
                 for other in found.others:
-                    if not mask:
-                        break
-                    some = 0
-                    for key in other & present:
-                        some |= where[key]
-                    mask &= some
+                    mask &= reduce(or_, map(where.__getitem__, other & present), 0)
             while mask:
                 low = mask & -mask
                 yield low.bit_length() - 1
