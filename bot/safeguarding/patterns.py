@@ -110,17 +110,34 @@ def _lex(text: str) -> list[tuple[str, int]]:
 
 
 Lookup: TypeAlias = Callable[[str, int], Choice]
+Cache: TypeAlias = dict[tuple[str, bool], list[str]]
 
 
 class _Parser:
     def __init__(
-        self, text: str, spellings: Mapping[str, tuple[str, ...]], lookup: Lookup | None
+        self,
+        text: str,
+        spellings: Mapping[str, tuple[str, ...]],
+        lookup: Lookup | None,
+        cache: Cache | None = None,
     ) -> None:
         self.text = text
         self.tokens = _lex(text)
         self.i = 0
         self.spellings = spellings
         self.lookup = lookup
+        self.cache = cache
+
+    def words(self, token: str, spellings: Mapping[str, tuple[str, ...]]) -> list[str]:
+        """`normalise.words`, remembered in `cache` when given: reading a file tidies tens of
+        thousands of words, most of them the same few hundred."""
+        if self.cache is None:
+            return words(token, spellings)
+        key = (token, bool(spellings))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = words(token, spellings)
+        return found
 
     def peek(self) -> str | None:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -186,7 +203,7 @@ class _Parser:
                 f"`{tok}`: `*` goes at the end of a word (kill*), or alone for any one word", at
             )
         if tok.endswith("*"):
-            stem = words(tok[:-1], {})
+            stem = self.words(tok[:-1], {})
             if len(stem) != 1 or stem[0] == BOUNDARY:
                 raise PatternError(f"`{tok}`: write the start of one word before `*`", at)
             return [Stem(stem[0])]
@@ -196,17 +213,21 @@ class _Parser:
             raise PatternError(
                 f"`{tok}`: a phrase never runs across two sentences; leave out . ! ;", at
             )
-        found = [w for w in words(tok, self.spellings) if w != BOUNDARY]
+        found = [w for w in self.words(tok, self.spellings) if w != BOUNDARY]
         if not found:
             raise PatternError(f"`{tok}` has no letters or numbers in it", at)
         return [Word(tuple(found))]
 
 
 def parse(
-    text: str, spellings: Mapping[str, tuple[str, ...]], lookup: Lookup | None = None
+    text: str,
+    spellings: Mapping[str, tuple[str, ...]],
+    lookup: Lookup | None = None,
+    cache: Cache | None = None,
 ) -> Sequence:
-    """Phrase text -> syntax tree. Raises PatternError."""
-    seq = _Parser(text, spellings, lookup).parse()
+    """Phrase text -> syntax tree. Raises PatternError. `cache` (one per file, with its
+    spellings) remembers how each word of the phrases is tidied."""
+    seq = _Parser(text, spellings, lookup, cache).parse()
     if not _required(seq):
         raise PatternError(
             "every part of this phrase is optional or 'any word', so it would match "

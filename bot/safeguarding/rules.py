@@ -671,6 +671,7 @@ class _Compiler:
         self.file = file
         self.text = text
         self.lines = text.split("\n")
+        self.word_cache: patterns.Cache = {}  # how each phrase word is tidied (see parse)
         self.problems: list[Problem] = []
         self.languages: tuple[str, ...] = ()
         self.spellings: dict[str, tuple[str, ...]] = {}
@@ -931,7 +932,9 @@ class _Compiler:
                 if text is None:
                     continue
                 try:
-                    options.append(patterns.parse(text.value, self.spellings, lookup=None))
+                    options.append(
+                        patterns.parse(text.value, self.spellings, None, self.word_cache)
+                    )
                 except patterns.PatternError as err:
                     self.problem(text, str(err), self.offset(text, err.offset))
             self.word_lists[name] = (value, options)
@@ -1032,7 +1035,7 @@ class _Compiler:
                 )
                 return None
         try:
-            seq = patterns.parse(text.value, self.spellings, self.lookup())
+            seq = patterns.parse(text.value, self.spellings, self.lookup(), self.word_cache)
         except patterns.PatternError as err:
             self.problem(text, str(err), self.offset(text, err.offset))
             return None
