@@ -65,7 +65,7 @@ class Registry:
 
 
 # Files in dialogues/ that are not tool scripts: they have formats and loaders of their own.
-NOT_SCRIPTS = frozenset({"safeguarding.yaml"})
+NOT_SCRIPTS = frozenset({"safeguarding.yaml", "safeguarding_examples.yaml"})
 
 
 def script_paths(directory: Path) -> list[Path]:

@@ -10,7 +10,7 @@ from bot.safeguarding.evaluate import Case, load_corpus
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "dialogues" / "safeguarding.yaml"
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "corpus.yaml"
+CORPUS = ROOT / "dialogues" / "safeguarding_examples.yaml"
 HOLDOUT = HERE / "holdout.yaml"
 
 

@@ -20,7 +20,7 @@ from bot.safeguarding.evaluate import Case, Report, evaluate, format_report, loa
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "dialogues" / "safeguarding.yaml"
-CORPUS = Path(__file__).resolve().parent / "corpus.yaml"
+CORPUS = ROOT / "dialogues" / "safeguarding_examples.yaml"
 HOLDOUT = Path(__file__).resolve().parent / "holdout.yaml"
 
 # The targets. The corpus is what the rules were written against; the held-out set is
