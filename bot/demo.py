@@ -18,6 +18,7 @@ from bot.conversations.enrolment import Invitation, enrol, reissue_invite
 from bot.review.auth import hash_password
 from bot.runtime import Running, serve
 from bot.sample_data import add_caseload, add_conversation, sample_answers
+from bot.scheduling import escalation
 from storage.db import Database, migrate_async, normalise_url, sqlite_path
 from storage.models import Flag, ServiceUser, Staff
 from storage.people import ensure_organisation, ensure_staff
@@ -91,16 +92,19 @@ async def _demo_caseload(
         db, catalogue, organisation_id=organisation_id, case_manager_id=staff_id, people=11, now=now
     )
     async with db.transaction() as session:
-        session.add(
-            Flag(
-                service_user_id=people[0],
-                kind="safeguarding",
-                category="self_harm",
-                categories=["self_harm"],
-                message="honestly some days I think everyone would be better off without me",
-                created_at=now - timedelta(hours=3),
-            )
+        raised = now - timedelta(hours=3)
+        flag = Flag(
+            service_user_id=people[0],
+            kind="safeguarding",
+            category="suicide_self_harm",
+            categories=["suicide_self_harm"],
+            message="honestly some days I think everyone would be better off without me",
+            created_at=raised,
+            last_message_at=raised,
         )
+        session.add(flag)
+        # Followed up like any flag: to the seniors if nobody deals with it in time.
+        await escalation.flag_raised(session, flag, now=raised)
         answers = {**sample_answers("check_in"), "feeling": "struggling", "callback": "yes"}
         script = catalogue.get("check_in")
         conv = await add_conversation(

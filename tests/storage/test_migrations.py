@@ -125,3 +125,44 @@ async def test_sqlite_pragmas(tmp_path) -> None:
         await db.dispose()
     assert (mode, fks) == ("wal", 1)
     assert busy >= 5000
+
+
+async def test_open_flags_from_before_the_follow_up_go_to_the_seniors_after_the_upgrade(
+    db_url: str,
+) -> None:
+    """A flag raised before flags were followed up, and still open, has waited longer than any
+    follow-up time: the upgrade gives it the same job a new flag gets, due at once."""
+    await asyncio.to_thread(_upgrade, db_url, "0002")
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            for sql in (
+                "INSERT INTO organisation (id, name, kind, remind_day_before, remind_on_the_day, "
+                "reminder_hour, created_at) VALUES (1, 'North', 'probation', true, true, 9, "
+                "'2026-01-01 00:00:00+00:00')",
+                "INSERT INTO service_user (id, organisation_id, name, language, timezone, "
+                "created_at) VALUES (1, 1, 'Alex', 'en', 'Europe/London', "
+                "'2026-01-01 00:00:00+00:00')",
+                "INSERT INTO flag (id, service_user_id, kind, categories, created_at) VALUES "
+                "(1, 1, 'safeguarding', '[]', '2026-01-01 00:00:00+00:00')",
+                "INSERT INTO flag (id, service_user_id, kind, categories, created_at, "
+                "resolved_at, resolution) VALUES (2, 1, 'callback', '[]', "
+                "'2026-01-01 00:00:00+00:00', '2026-01-02 00:00:00+00:00', 'Called back')",
+            ):
+                await session.exec(text(sql))  # type: ignore[call-overload]
+    finally:
+        await db.dispose()
+    await migrate_async(db_url)
+    db = Database(db_url)
+    try:
+        async with db.transaction() as session:
+            jobs = (
+                await session.exec(text("SELECT kind, ref_id, service_user_id FROM due_job"))  # type: ignore[call-overload]
+            ).all()
+            flags = (
+                await session.exec(text("SELECT id, escalate_at FROM flag ORDER BY id"))  # type: ignore[call-overload]
+            ).all()
+    finally:
+        await db.dispose()
+    assert [tuple(j) for j in jobs] == [("flag_escalation", 1, 1)]
+    assert flags[0][1] is not None and flags[1][1] is None

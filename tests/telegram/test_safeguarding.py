@@ -242,8 +242,8 @@ async def test_in_a_list_item_the_list_so_far_is_kept_for_later(tandem: Harness)
     await chat.send("Jo")
     question = await chat.wait_for(lambda m: bool(m.buttons) and "Jo" in (m.text or ""))
     await chat.send("jo keeps saying hes going to kill me")
-    await chat.wait_for("You don't deserve to be hurt")
     await last_is(tandem, chat, SAFE_QUESTION)
+    assert "being_harmed" in (await flags(tandem))[0].categories
     assert await tandem.answers(person_id) == []
     conv = await conversation(tandem, person_id)
     assert conv.status == "paused" and "Jo" in str(conv.state.get("draft"))

@@ -9,6 +9,7 @@ Create Date: 2026-12-03 14:51:31.966206
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlmodel
@@ -72,6 +73,59 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("escalation_hours", sa.Integer(), nullable=False, server_default="4")
         )
+
+    _follow_up_open_flags()
+
+
+def _follow_up_open_flags() -> None:
+    """Flags raised before this release and still open have waited longer than any follow-up
+    time: they go to the seniors at the first scheduler pass after the upgrade (the same job
+    every new flag gets, `flag_escalation`, due now)."""
+    now = datetime.now(UTC)
+    when = storage.types.UTCDateTime(timezone=True)
+    flag = sa.table(
+        "flag",
+        sa.column("id", sa.Integer()),
+        sa.column("service_user_id", sa.Integer()),
+        sa.column("resolved_at", when),
+        sa.column("escalate_at", when),
+    )
+    due_job = sa.table(
+        "due_job",
+        sa.column("kind", sa.String()),
+        sa.column("ref_id", sa.BigInteger()),
+        sa.column("service_user_id", sa.Integer()),
+        sa.column("due_at", when),
+        sa.column("attempts", sa.Integer()),
+        sa.column("created_at", when),
+    )
+    bind = op.get_bind()
+    open_flags = bind.execute(
+        sa.select(flag.c.id, flag.c.service_user_id).where(
+            flag.c.resolved_at.is_(None), flag.c.escalate_at.is_(None)
+        )
+    ).all()
+    if not open_flags:
+        return
+    bind.execute(
+        flag.update()
+        .where(flag.c.id.in_([row.id for row in open_flags]))
+        .values(escalate_at=now)
+    )
+    bind.execute(
+        due_job.insert(),
+        [
+            {
+                "kind": "flag_escalation",
+                "ref_id": row.id,
+                "service_user_id": row.service_user_id,
+                "due_at": now,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for row in open_flags
+        ],
+    )
 
 
 def downgrade() -> None:
