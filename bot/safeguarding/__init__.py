@@ -11,8 +11,11 @@ A pure package: it reads dialogues/safeguarding.yaml and nothing else; no Telegr
         rules.reply(match, "en")      # what the person is told first
     rules.trace("i used to cut but ive been clean 2 years")   # every phrase, and why it counted
 
-`bot.safeguarding.evaluate` measures the rules against the labelled corpus in
-tests/safeguarding/corpus.yaml (recall and precision).
+`load_rules` also trains the learned tier (`learned.py`) from the labelled examples beside the
+rules file (dialogues/safeguarding_examples.yaml): `check` then matches when a phrase does, or
+when the tier is sure enough (`learned:` in the rules file); a learned match's rule has kind
+"learned". `bot.safeguarding.evaluate` measures both against the examples (recall, precision,
+leave-one-round-out).
 """
 
 from ._yaml import Problem, SafeguardingError

@@ -30,7 +30,7 @@ class Problem:
 
 
 class SafeguardingError(ValueError):
-    """A safeguarding file (or the test corpus) was refused; `problems` says every reason."""
+    """A safeguarding file (or its examples) was refused; `problems` says every reason."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(

@@ -1,45 +1,43 @@
-"""How well the rules do on a labelled corpus: recall, precision, and what was missed.
+"""How well the rules do on labelled examples: recall, precision, and what was missed.
 
-    rules = load_rules("dialogues/safeguarding.yaml")
-    report = evaluate(rules, load_corpus("tests/safeguarding/corpus.yaml"))
+    rules = load_rules("dialogues/safeguarding.yaml")       # with the learned tier
+    report = evaluate(rules, load_examples("dialogues/safeguarding_examples.yaml"))
     text = format_report(report)  # recall, precision, misses, false alarms
+    both, alone = leave_one_round_out(rules, cases)       # each round held out in turn
 
 Counted per message: a message labelled with any category should set off *something* (the
 reply is the same signposting whichever category leads), and a message labelled `none` should
 set off nothing. Recall = caught / should fire; precision = right alarms / all alarms.
 Per category, "caught" means that category itself fired for a message labelled with it.
 
-The corpus format is described at the top of tests/safeguarding/corpus.yaml.
+The examples' format is described at the top of dialogues/safeguarding_examples.yaml.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
-from ._yaml import Map, Problem, SafeguardingError, Scalar, Seq, kind, parse
+from .examples import NONE, Case, load_examples, parse_examples
+from .learned import Counts, train
 from .rules import Match, Rules
 
-NONE = "none"
+__all__ = [
+    "NONE",
+    "Case",
+    "CategoryScore",
+    "Report",
+    "Score",
+    "evaluate",
+    "format_report",
+    "group_rounds",
+    "leave_one_round_out",
+    "load_examples",
+    "parse_examples",
+]
 
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    text: str
-    language: str
-    categories: tuple[str, ...]  # empty: must not fire
-    file: str = ""
-    line: int = 0
-
-    @property
-    def should_fire(self) -> bool:
-        return bool(self.categories)
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
+ORDINARY = "ordinary"  # rounds of ordinary messages (answers, everyday moans): none of them
 
 
 @dataclass(slots=True)
@@ -56,6 +54,11 @@ class Score:
     @property
     def negatives(self) -> int:
         return self.false_positives + self.true_negatives
+
+    @property
+    def false_alarm_rate(self) -> float:
+        """False alarms / messages that should not fire."""
+        return self.false_positives / self.negatives if self.negatives else 0.0
 
     @property
     def recall(self) -> float:
@@ -94,6 +97,9 @@ class CategoryScore:
 class Report:
     overall: Score = field(default_factory=Score)
     by_language: dict[str, Score] = field(default_factory=dict)
+    by_round: dict[str, Score] = field(default_factory=dict)  # "" for cases with no round
+    # the messages of the ordinary rounds, by language (they should all not fire)
+    ordinary: dict[str, Score] = field(default_factory=dict)
     by_category: dict[str, CategoryScore] = field(default_factory=dict)
     misses: list[Case] = field(default_factory=list)
     false_alarms: list[tuple[Case, Match]] = field(default_factory=list)
@@ -109,7 +115,7 @@ class Report:
 
     @property
     def seconds(self) -> float:
-        """Time spent in Rules.check for the whole corpus."""
+        """Time spent in Rules.check for all the messages."""
         return sum(self.times)
 
     @property
@@ -125,17 +131,29 @@ class Report:
         return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-def evaluate(rules: Rules, corpus: Iterable[Case]) -> Report:
-    report = Report()
+def evaluate(
+    rules: Rules,
+    corpus: Iterable[Case],
+    *,
+    into: Report | None = None,
+    check: Callable[[str], Match | None] | None = None,
+) -> Report:
+    """Check every case (with `rules.check`, or `check`), counting into a new report or
+    `into`."""
+    report = Report() if into is None else into
     for category in rules.categories:
-        report.by_category[category.key] = CategoryScore()
+        report.by_category.setdefault(category.key, CategoryScore())
+    checking = rules.check if check is None else check
     for case in corpus:
         started = time.perf_counter()
-        match = rules.check(case.text)
+        match = checking(case.text)
         report.times.append(time.perf_counter() - started)
         fired = match is not None
         report.overall.add(case.should_fire, fired)
         report.by_language.setdefault(case.language, Score()).add(case.should_fire, fired)
+        report.by_round.setdefault(case.round, Score()).add(case.should_fire, fired)
+        if case.round.startswith(ORDINARY):
+            report.ordinary.setdefault(case.language, Score()).add(case.should_fire, fired)
         raised = set(match.categories) if match is not None else set()
         for key in case.categories:
             score = report.by_category.setdefault(key, CategoryScore())
@@ -162,7 +180,7 @@ def evaluate(rules: Rules, corpus: Iterable[Case]) -> Report:
 def format_report(report: Report, *, details: bool = True) -> str:
     o = report.overall
     lines = [
-        f"safeguarding corpus: {report.cases} messages "
+        f"safeguarding examples: {report.cases} messages "
         f"({o.positives} should fire, {o.negatives} should not)",
         f"  overall      recall {o.recall:.3f}  precision {o.precision:.3f}"
         f"   (caught {o.true_positives}, missed {o.false_negatives}, "
@@ -178,6 +196,11 @@ def format_report(report: Report, *, details: bool = True) -> str:
             f"  {key:<20} {cat.caught}/{cat.labelled} caught as this"
             f" ({cat.caught_as_other} as another category, {cat.missed} missed),"
             f" fired on {cat.fired_elsewhere} other message(s)"
+        )
+    for language, score in sorted(report.ordinary.items()):
+        lines.append(
+            f"  ordinary ({language})   false alarms {score.false_positives}"
+            f" of {score.negatives} ({score.false_alarm_rate:.2%})"
         )
     lines.append(
         f"  replies led by a category the message is not labelled with: {len(report.led_by_other)}"
@@ -202,54 +225,43 @@ def format_report(report: Report, *, details: bool = True) -> str:
     return "\n".join(lines)
 
 
-def load_corpus(path: str | Path) -> list[Case]:
-    """Read a labelled corpus file (see tests/safeguarding/corpus.yaml)."""
-    file = str(path)
-    return parse_corpus(Path(path).read_text(encoding="utf-8"), file)
+def group_rounds(cases: Sequence[Case], folds: int = 5) -> dict[str, list[int]]:
+    """The places of the cases of each round, in the order first seen. An ordinary round (a
+    large one, all `none`) is cut into `folds` groups ("ordinary answers O1 (fold 2 of 5)"):
+    held out whole, no ordinary message would be left to learn from."""
+    groups: dict[str, list[int]] = {}
+    seen: dict[str, int] = {}
+    for at, case in enumerate(cases):
+        name = case.round
+        if name.startswith(ORDINARY) and folds > 1:
+            number = seen.get(name, 0)
+            seen[name] = number + 1
+            name = f"{name} (fold {number % folds + 1} of {folds})"
+        groups.setdefault(name, []).append(at)
+    return groups
 
 
-def parse_corpus(text: str, file: str = "corpus.yaml") -> list[Case]:
-    """The labelled messages of a corpus file. A file of only comments holds no messages (the
-    held-out file waits empty like that for a fresh blind set)."""
-    if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
-        return []
-    root = parse(text, file)
-    problems: list[Problem] = []
-    cases: list[Case] = []
-    for language, (key, by_category) in root.entries.items():
-        if not isinstance(by_category, Map):
-            problems.append(Problem(file, key.line, key.col, f"`{language}:` needs categories"))
-            continue
-        for category, (ckey, items) in by_category.entries.items():
-            if not isinstance(items, Seq):
-                problems.append(
-                    Problem(file, ckey.line, ckey.col, f"`{category}:` should be a list")
-                )
-                continue
-            for item in items.items:
-                labels: tuple[str, ...] = () if category == NONE else (category,)
-                if isinstance(item, Scalar):
-                    cases.append(Case(item.value, language, labels, file, item.line))
-                    continue
-                if isinstance(item, Map) and "text" in item.entries:
-                    text_node = item.entries["text"][1]
-                    also_node = item.entries.get("also")
-                    extra: list[str] = []
-                    if also_node is not None and isinstance(also_node[1], Seq):
-                        extra = [s.value for s in also_node[1].items if isinstance(s, Scalar)]
-                    if isinstance(text_node, Scalar) and category != NONE:
-                        cases.append(
-                            Case(text_node.value, language, (*labels, *extra), file, item.line)
-                        )
-                        continue
-                problems.append(
-                    Problem(
-                        file,
-                        item.line,
-                        item.col,
-                        f"a message should be a text (or `text:` with `also:`), not {kind(item)}",
-                    )
-                )
-    if problems:
-        raise SafeguardingError(problems)
-    return cases
+def leave_one_round_out(
+    rules: Rules,
+    cases: Sequence[Case],
+    *,
+    folds: int = 5,
+    threshold: float | None = None,
+) -> tuple[Report, Report]:
+    """Hold each round out in turn (see `group_rounds`), train the learned tier on the rest and
+    check the round: (rules and tier together, the tier alone). The rules are as they are: they
+    were tuned on most rounds, so the first figures are kinder than new wording will be; the
+    tier alone is fair. `threshold`: the tier's, instead of the file's."""
+    keys = [c.key for c in rules.categories]
+    lines = [rules.learned_text(case.text)[0] for case in cases]
+    counts = Counts.of(lines)
+    both, alone = Report(), Report()
+    chosen = rules.threshold if threshold is None else threshold
+    for held in group_rounds(cases, folds).values():
+        out = set(held)
+        rows = [i for i in range(len(cases)) if i not in out]
+        learned = train(cases, lines, keys, counts=counts, rows=rows)
+        fold = replace(rules, learned=learned, threshold=chosen)
+        evaluate(fold, [cases[i] for i in held], into=both)
+        evaluate(fold, [cases[i] for i in held], into=alone, check=fold.learned_match)
+    return both, alone

@@ -32,7 +32,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from itertools import chain
 from operator import or_
@@ -41,6 +41,10 @@ from typing import Literal
 
 from . import patterns
 from ._yaml import Key, Map, Node, Problem, SafeguardingError, Scalar, Seq, kind, parse
+from .examples import FILE_NAME as EXAMPLES_FILE
+from .examples import Case, parse_examples
+from .learned import DEFAULT_THRESHOLD, Learned, Verdict, train
+from .learned import digest as text_digest
 from .normalise import BOUNDARY, FUZZY_MAX, FUZZY_MIN, fuzzy_index, normalise, tidy, words
 
 MAX_BYTES = 1024 * 1024
@@ -48,7 +52,17 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _LANGUAGE = re.compile(r"[a-z]{2,3}\Z")
 _PLACEHOLDER = " ~"
 
-TOP_KEYS = ("languages", "spellings", "fuzzy", "words", "everyday", "past_and_over", "categories")
+TOP_KEYS = (
+    "languages",
+    "spellings",
+    "fuzzy",
+    "words",
+    "everyday",
+    "past_and_over",
+    "learned",
+    "categories",
+)
+LEARNED_KEYS = ("threshold",)
 PAST_KEYS = ("past", "over", "again", "joins")
 CATEGORY_KEYS = ("label", "reply", "also", "call", "phrases", "except")
 # How a call from the probation officer is offered after the reply: `offer` asks whether they
@@ -68,7 +82,9 @@ class Rule:
     text: str  # as written in the file
     file: str
     line: int
-    kind: Literal["phrase", "regex"] = "phrase"
+    # "learned": no phrase but the learned tier (see learned.py); `text` says why in words,
+    # file and line are those of the example the message was most like
+    kind: Literal["phrase", "regex", "learned"] = "phrase"
     exception: bool = False
     example: str = field(default="", compare=False)  # a message it matches ("" for a regex)
 
@@ -299,6 +315,28 @@ class PastAndOver:
                 hi = at + 1
         return lo, hi
 
+    def blank_past(self, text: str, keys: frozenset[str]) -> str:
+        """The text with every part of a sentence that says it was in the past blanked out
+        ("~"): where a phrase would not count (for the learned tier, which has no spans)."""
+        parts: list[tuple[int, int]] = []
+        for phrase in self._past.candidates(keys):
+            if not phrase.possible(keys):
+                continue
+            for found in phrase.regex.finditer(text):
+                parts.append(self.part(text, *found.span(), phrase.rule.language))
+        if not parts:
+            return text
+        out: list[str] = []
+        at = 0
+        for lo, hi in sorted(parts):
+            if hi <= at:
+                continue
+            out.append(text[at : max(lo, at)])
+            out.append(" ~ ")
+            at = hi
+        out.append(text[at:])
+        return "".join(out)
+
     def covers(self, text: str, span: tuple[int, int], keys: frozenset[str], language: str) -> bool:
         """Whether the part of the sentence holding this match says it was in the past."""
         return self.covering(text, span, keys, language) is not None
@@ -365,6 +403,10 @@ class Trace:
     past: tuple[tuple[Hit, Rule], ...]  # phrases told as past and over, with the `past:` phrase
     over: tuple[Rule, ...]  # `over:` phrases found in the message
     again: tuple[Rule, ...]  # `again:` phrases found in the message
+    # what the learned tier made of it (None: no tier, or nothing to go on); its hit is in
+    # `hits` when no phrase counted and it was sure enough
+    learned: Verdict | None = None
+    learned_text: str = ""  # the message as the tier read it
 
     @property
     def match(self) -> Match | None:
@@ -389,6 +431,10 @@ class Rules:
     _checks: tuple[_Check, ...] = field(repr=False)
     _overlap: int = field(default=CHUNK // 2, repr=False)  # words, longer than any phrase
     _index: _Index = field(default=None, repr=False)  # type: ignore[assignment]
+    # `learned:` in the file: how sure the learned tier must be to raise a category (None: off)
+    threshold: float | None = DEFAULT_THRESHOLD
+    # the learned tier, trained from the examples beside the file by `load_rules` (None: none)
+    learned: Learned | None = field(default=None, repr=False)
 
     def normalise(self, text: str) -> str:
         """The tidied form a message is matched in (useful when writing a raw regex)."""
@@ -433,7 +479,86 @@ class Rules:
                     continue  # no match, or every match is told as past and over
                 hits.append(Hit(check.key, phrase.rule))
                 break
-        return Match(tuple(hits)) if hits else None
+        if hits:
+            return Match(tuple(hits))
+        if self.learned is None:
+            return None
+        if past is not None:
+            line = past.blank_past(line, keys)
+        return self._learned(line, keys)[0]
+
+    def _learned(self, line: str, keys: frozenset[str]) -> tuple[Match | None, Verdict | None]:
+        """The learned tier on a message as `learned_text` reads it: a Match when it is sure
+        enough (`threshold`), and its verdict. The chosen category's `except:` phrases are
+        blanked out first (and the message scored again), so they win over the tier too."""
+        learned = self.learned
+        if learned is None or line.isspace():
+            return None, None
+        verdict = learned.verdict(line)
+        tried: set[str] = set()
+        while verdict is not None and verdict.category not in tried:
+            tried.add(verdict.category)
+            blanked = line
+            for exception in self._exceptions(verdict.category):
+                blanked = exception.blank(blanked, keys)
+            if blanked == line:
+                break
+            line = blanked
+            verdict = learned.verdict(line)
+        threshold = self.threshold
+        if verdict is None or threshold is None or verdict.score < threshold:
+            return None, verdict
+        near = learned.nearest(line, verdict.category)
+        if near:
+            case, _ = near[0]
+            said, language, where, at = case.text, case.language, case.file, case.line
+        else:  # pragma: no cover - a category with a score has examples
+            said, language, where, at = "", self.languages[0], learned.file, 1
+        shown = said if len(said) <= 80 else said[:77] + "..."
+        rule = Rule(
+            verdict.category,
+            language,
+            f'learned ({verdict.score:.2f}): like "{shown}" in {Path(where).name}',
+            where,
+            at,
+            "learned",
+            example=said,
+        )
+        return Match((Hit(verdict.category, rule),)), verdict
+
+    def learned_match(self, text: str) -> Match | None:
+        """What the learned tier alone makes of a message (as `check` would use it, whatever
+        the phrases say): for measuring it, and for `--explain`."""
+        if self.learned is None:
+            return None
+        return self._learned(*self.learned_text(text))[0]
+
+    def _exceptions(self, key: str) -> tuple[_Compiled, ...]:
+        for check in self._checks:
+            if check.key == key:
+                return check.exceptions
+        return ()
+
+    def learned_text(self, text: str) -> tuple[str, frozenset[str]]:
+        """What the learned tier reads: the tidied message with the `everyday:` idioms blanked
+        out ("~"), and, when it says something is past and over, the parts of its sentences
+        told as past; with the anchor keys of its words."""
+        line, found = tidy(text, self.spellings, self.fuzzy)
+        if not found:
+            return " ", frozenset()
+        return self._blanked(line, found)
+
+    def _blanked(self, line: str, found: frozenset[str]) -> tuple[str, frozenset[str]]:
+        """`learned_text` of a tidied message."""
+        keys = frozenset(patterns.keys_of(found))
+        index = self._index
+        places = index.places(keys)
+        for at in places[: bisect_left(places, index.everyday)]:
+            line = index.compiled[at].blank(line, keys)
+        past = self.past_and_over
+        if past is not None and past.applies([(line, keys)]):
+            line = past.blank_past(line, keys)
+        return line, keys
 
     def _check_long(self, line: str, found: frozenset[str]) -> Match | None:
         """`check` for a message of more than CHUNK words: cut into stretches (see `chunks`),
@@ -499,7 +624,9 @@ class Rules:
                 ):
                     hits.append(Hit(check.key, phrase.rule))
                     break
-        return Match(tuple(hits)) if hits else None
+        if hits or self.learned is None:
+            return Match(tuple(hits)) if hits else None
+        return self._learned(*self._blanked(line, found))[0]
 
     @staticmethod
     def _counts(
@@ -585,13 +712,23 @@ class Rules:
         for key in hits:
             told_as_past.pop(key, None)
         tidied = " . ".join(piece.strip() for piece, _ in pieces)
+        found = tuple(hit for _, hit in sorted(hits.items()))
+        verdict = None
+        learned_line = ""
+        if self.learned is not None:
+            learned_line, keys = self.learned_text(text)
+            learned, verdict = self._learned(learned_line, keys)
+            if learned is not None and not found:
+                found = learned.hits
         return Trace(
             tidy=f" {tidied} " if tidied else " ",
             everyday=tuple(dict.fromkeys(blanked)),
-            hits=tuple(hit for _, hit in sorted(hits.items())),
+            hits=found,
             past=tuple(pair for _, pair in sorted(told_as_past.items())),
             over=tuple(over),
             again=tuple(again),
+            learned=verdict,
+            learned_text=learned_line,
         )
 
     def category(self, key: str) -> Category:
@@ -656,11 +793,60 @@ def load_rules(path: str | Path) -> Rules:
         raise SafeguardingError(
             [Problem(file, line, 1, "this line is not saved as UTF-8; save the file as UTF-8")]
         ) from None
-    return parse_rules(text, file)
+    rules = parse_rules(text, file)
+    if rules.threshold is None:
+        return rules  # `learned: off`
+    beside = Path(path).with_name(EXAMPLES_FILE)
+    if not beside.is_file():
+        return rules
+    try:
+        examples = beside.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        why = err.strerror if isinstance(err, OSError) else "it is not saved as UTF-8"
+        raise SafeguardingError(
+            [Problem(str(beside), 1, 1, f"can't read this file: {why or err}")]
+        ) from None
+    return replace(rules, learned=learned_for(rules, examples, str(beside)))
+
+
+# Trained tiers, by (rules digest, examples digest): loading the same files again, in this
+# process, does not train again (a few most recent are kept).
+_TRAINED: dict[tuple[str, str], Learned] = {}
+_KEEP = 4
+
+
+def learned_for(rules: Rules, examples: str, file: str = EXAMPLES_FILE) -> Learned:
+    """The learned tier for these rules, trained from the text of an examples file (or the
+    one trained before for the same two files). Raises SafeguardingError (file:line:col)."""
+    key = (rules.digest, text_digest(examples))
+    found = _TRAINED.get(key)
+    if found is not None:
+        return found
+    cases = parse_examples(examples, file, tuple(c.key for c in rules.categories))
+    lines = [rules.learned_text(case.text)[0] for case in cases]
+    try:
+        learned = train(
+            cases, lines, [c.key for c in rules.categories], file=file, text_digest=key[1]
+        )
+    except ValueError as err:
+        raise SafeguardingError([Problem(file, 1, 1, str(err))]) from None
+    while len(_TRAINED) >= _KEEP:
+        del _TRAINED[next(iter(_TRAINED))]
+    _TRAINED[key] = learned
+    return learned
+
+
+def with_examples(rules: Rules, cases: list[Case], rows: list[int] | None = None) -> Rules:
+    """The rules with a learned tier trained on these examples (all, or those rows): for
+    measuring, as in leave-one-round-out. Not cached."""
+    lines = [rules.learned_text(case.text)[0] for case in cases]
+    learned = train(cases, lines, [c.key for c in rules.categories], rows=rows)
+    return replace(rules, learned=learned)
 
 
 def parse_rules(text: str, file: str = "safeguarding.yaml") -> Rules:
-    """Compile rules from the text of a safeguarding file (no I/O)."""
+    """Compile rules from the text of a safeguarding file (no I/O). Rules only: the learned
+    tier is trained by `load_rules`, from the examples beside the file."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     root = parse(text, file)
     return _Compiler(file, text).compile(root)
@@ -737,6 +923,9 @@ class _Compiler:
         past = None
         if "past_and_over" in root.entries:
             past = self.read_past_and_over(root.entries["past_and_over"][1])
+        threshold: float | None = DEFAULT_THRESHOLD
+        if "learned" in root.entries:
+            threshold = self.read_learned(root.entries["learned"][1])
         categories: list[Category] = []
         checks: list[_Check] = []
         if "categories" in root.entries:
@@ -765,7 +954,44 @@ class _Compiler:
             _checks=tuple(checks),
             _overlap=self.overlap(everyday, checks, past),
             _index=_Index.of(tuple(everyday), tuple(checks), past),
+            threshold=threshold,
         )
+
+    def read_learned(self, node: Node) -> float | None:
+        """`learned: off`, or `learned:` with `threshold: 0.9` below it."""
+        usage = (
+            "write `learned: off`, or `learned:` with `threshold: 0.9` on the line below it "
+            "(a number between 0 and 1: how sure Tandem must be)"
+        )
+        if isinstance(node, Scalar):
+            if node.value.strip().lower() == "off":
+                return None
+            self.problem(node, f"`learned:` is `{node.value}`; {usage}")
+            return DEFAULT_THRESHOLD
+        if not isinstance(node, Map):
+            self.problem(
+                node, f"`learned:` should be `off` or `threshold:`, not {kind(node)}; {usage}"
+            )
+            return DEFAULT_THRESHOLD
+        self.unknown_keys(node, LEARNED_KEYS, "in `learned:`")
+        if "threshold" not in node.entries:
+            self.problem(node, f"`learned:` needs `threshold:`; {usage}")
+            return DEFAULT_THRESHOLD
+        text = self.expect_text(node.entries["threshold"][1], "`threshold:`")
+        if text is None:
+            return DEFAULT_THRESHOLD
+        try:
+            value = float(text.value)
+        except ValueError:
+            value = -1.0
+        if not 0.0 < value < 1.0:
+            self.problem(
+                text,
+                f"`threshold:` is `{text.value}`; write a number between 0 and 1, like 0.9 "
+                "(higher: fewer alarms, and more missed; `learned: off` turns it off)",
+            )
+            return DEFAULT_THRESHOLD
+        return value
 
     def overlap(
         self, everyday: list[_Compiled], checks: list[_Check], past: PastAndOver | None

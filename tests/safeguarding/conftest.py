@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.safeguarding import Rules, load_rules
-from bot.safeguarding.evaluate import Case, load_corpus
+from bot.safeguarding.evaluate import Case, load_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "dialogues" / "safeguarding.yaml"
@@ -21,7 +21,7 @@ def rules() -> Rules:
 
 @pytest.fixture(scope="session")
 def corpus() -> list[Case]:
-    return load_corpus(CORPUS)
+    return load_examples(CORPUS)
 
 
 @pytest.fixture(scope="session")

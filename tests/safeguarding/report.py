@@ -1,9 +1,11 @@
-"""Safeguarding figures: recall and precision on the corpus and the held-out set, time per check.
+"""Safeguarding figures: recall and precision on the examples, leave-one-round-out, the
+held-out set and ordinary answers; training time and time per check.
 
-    .venv/bin/python -m tests.safeguarding.report [rules.yaml] [corpus.yaml]   # full report
-    .venv/bin/python -m tests.safeguarding.report --holdout                    # the held-out set
-    .venv/bin/python -m tests.safeguarding.report --explain "a message"        # why it fired
-    .venv/bin/python -m tests.safeguarding.report --bench                      # figures only
+    .venv/bin/python -m tests.safeguarding.report [rules.yaml] [examples.yaml]  # misses, alarms
+    .venv/bin/python -m tests.safeguarding.report --holdout                     # the held-out set
+    .venv/bin/python -m tests.safeguarding.report --explain "a message"         # why it fired
+    .venv/bin/python -m tests.safeguarding.report --bench                       # figures only
+    .venv/bin/python -m tests.safeguarding.report --rounds                      # each round
 
 `bench()` is what `make bench` prints (tests/bench/__main__.py calls it).
 """
@@ -13,20 +15,30 @@ from __future__ import annotations
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot.safeguarding import Rules, SafeguardingError, load_rules
-from bot.safeguarding.evaluate import Case, Report, evaluate, format_report, load_corpus
+from bot.safeguarding.evaluate import (
+    Case,
+    Report,
+    evaluate,
+    format_report,
+    leave_one_round_out,
+    load_examples,
+)
+from tests.safeguarding.ordinary import WORRYING_BY_DESIGN, sample_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "dialogues" / "safeguarding.yaml"
 CORPUS = ROOT / "dialogues" / "safeguarding_examples.yaml"
 HOLDOUT = Path(__file__).resolve().parent / "holdout.yaml"
 
-# The issue's targets. The corpus is what the rules were written against; the held-out set is
-# new wording nobody tuned for (the real test).
+# The issue's targets. The examples are what the rules were written against and the tier is
+# trained on; leave-one-round-out and the held-out set are new wording (the real test).
 CORPUS_TARGET = (0.98, 0.95)
 HOLDOUT_TARGET = (0.98, 0.9)
+ORDINARY_TARGET = 0.005  # false alarms on ordinary answers
 TELEGRAM_MAX = 4096
 
 
@@ -34,7 +46,7 @@ def load_holdout(path: Path = HOLDOUT) -> tuple[list[Case], str]:
     """The held-out messages, or none and the reason there are none."""
     if not path.exists():
         return [], f"{path.name} is missing: no held-out figures until a blind set is added"
-    cases = load_corpus(path)
+    cases = load_examples(path)
     if not cases:
         return [], f"{path.name} has no messages yet: a fresh blind set replaces it"
     return cases, ""
@@ -44,8 +56,8 @@ def _row(name: str, value: str, target: str = "") -> None:
     print(f"  {name:<58}{value}{('   target ' + target) if target else ''}")
 
 
-def _figures(title: str, report: Report, target: tuple[float, float]) -> None:
-    wanted = f">= {target[0]} / >= {target[1]}"
+def _figures(title: str, report: Report, target: tuple[float, float] | None = None) -> None:
+    wanted = f">= {target[0]} / >= {target[1]}" if target else ""
     o = report.overall
     _row(
         f"{title} recall / precision ({report.cases} messages)",
@@ -56,6 +68,12 @@ def _figures(title: str, report: Report, target: tuple[float, float]) -> None:
             f"  {language} ({score.positives + score.negatives} messages)",
             f"{score.recall:.3f} / {score.precision:.3f}",
             wanted,
+        )
+    for language, score in sorted(report.ordinary.items()):
+        _row(
+            f"  {language} ordinary answers: false alarms",
+            f"{score.false_alarm_rate:6.2%} ({score.false_positives} of {score.negatives})",
+            f"<= {ORDINARY_TARGET:.1%}",
         )
 
 
@@ -71,7 +89,7 @@ def long_messages(corpus: list[Case] | None = None) -> dict[str, str]:
     for language in ("en", "cy"):
         quiet = [c.text for c in corpus or () if c.language == language and not c.should_fire]
         if quiet:
-            everyday[f"the corpus's none messages ({language})"] = fill(". ".join(quiet) + ". ")
+            everyday[f"the examples' none messages ({language})"] = fill(". ".join(quiet) + ". ")
     return everyday | {
         "an ordinary day": fill("had a normal day at work and then went home, nothing much. "),
         "near-trigger words": fill(
@@ -105,32 +123,113 @@ def _spread(times: list[list[float]]) -> str:
     )
 
 
+def ordinary_alarms(rules: Rules) -> tuple[list[tuple[str, str]], int]:
+    """What fires among bot/sample_data.py's ordinary answers: (answer, why) for each, and how
+    many answers were checked."""
+    answers = sample_answers()
+    fired = []
+    for answer in answers:
+        match = rules.check(answer)
+        if match is not None:
+            fired.append((answer, f"{', '.join(match.categories)} <- {match.rule}"))
+    return fired, len(answers)
+
+
+def _ordinary(rules: Rules) -> None:
+    fired, checked = ordinary_alarms(rules)
+    wrong = [(a, why) for a, why in fired if a not in WORRYING_BY_DESIGN]
+    _row(
+        f"sample_data's ordinary answers ({checked}): false alarms",
+        f"{len(wrong) / checked:6.2%} ({len(wrong)})",
+        f"<= {ORDINARY_TARGET:.1%}",
+    )
+    for answer, why in fired:
+        mark = "right: worrying by design" if answer in WORRYING_BY_DESIGN else "FALSE ALARM"
+        print(f"    {mark}: {answer!r}\n        {why}")
+
+
 def bench(rounds: int = 5) -> None:
-    """Print recall/precision (corpus and held-out, English and Welsh apart) and how long one
-    check takes (mean, 99th percentile, slowest)."""
+    """Print recall/precision (examples, leave-one-round-out and held-out, English and Welsh
+    apart), false alarms on ordinary answers, training time, and how long one check takes
+    (mean, 99th percentile, slowest)."""
     started = time.perf_counter()
     rules = load_rules(RULES)
-    _row("load and compile safeguarding.yaml", f"{(time.perf_counter() - started) * 1e3:8.3f} ms")
-    corpus = load_corpus(CORPUS)
-    report = evaluate(rules, corpus)
-    _figures("safeguarding corpus", report, CORPUS_TARGET)
+    loaded = time.perf_counter() - started
+    learned = rules.learned
+    _row("load safeguarding.yaml and its examples (this process)", f"{loaded * 1e3:8.1f} ms")
+    if learned is None:
+        _row("learned tier", "off (`learned: off`, or no examples file)")
+    else:
+        _row(
+            f"  training the learned tier ({len(learned.vocabulary)} features)",
+            f"{learned.seconds * 1e3:8.1f} ms",
+        )
+        started = time.perf_counter()
+        load_rules(RULES)
+        _row(
+            "  loading again (trained tier kept)",
+            f"{(time.perf_counter() - started) * 1e3:8.1f} ms",
+        )
+        _row("  threshold (`learned:` in safeguarding.yaml)", f"{rules.threshold}")
+    corpus = load_examples(CORPUS)
+    alone = replace(rules, learned=None)
+    report = evaluate(alone, corpus)
+    _figures("phrases alone, on the examples (written against them)", report, CORPUS_TARGET)
     for key, cat in report.by_category.items():
         _row(f"  {key} caught as itself", f"{cat.caught}/{cat.labelled}")
+    if learned is not None:
+        _figures("phrases + tier, on the examples (TRAINING FIT)", evaluate(rules, corpus))
+        started = time.perf_counter()
+        both, tier = leave_one_round_out(rules, corpus)
+        took = time.perf_counter() - started
+        _figures(
+            "leave-one-round-out, phrases + tier (phrases tuned on most rounds)",
+            both,
+            HOLDOUT_TARGET,
+        )
+        _figures("leave-one-round-out, tier alone", tier)
+        print(f"    ({len(both.by_round)} rounds held out in turn, {took:.1f} s)")
+    _ordinary(rules)
     held, reason = load_holdout()
     if held:
-        _figures("held-out, never tuned on", evaluate(rules, held), HOLDOUT_TARGET)
+        _figures("held-out, never tuned on: phrases alone", evaluate(alone, held))
+        if learned is not None:
+            _figures(
+                "held-out, never tuned on: phrases + tier", evaluate(rules, held), HOLDOUT_TARGET
+            )
     else:
         _row("held-out, never tuned on", f"skipped: {reason}")
-    times = time_checks(rules, [case.text for case in corpus + held], rounds)
-    _row(f"one check ({len(times)} labelled messages, {rounds} times each)", "", "max < 1 ms")
+    texts = [case.text for case in corpus + held] + sample_answers()
+    times = time_checks(rules, texts, rounds)
+    _row(f"one check, phrases + tier ({len(times)} messages, {rounds} times each)", "", "< 1 ms")
     print(f"    {_spread(times)}")
     for name, text in long_messages(corpus).items():
         _row(f"one check of 4096 characters: {name}", "")
         print(f"    {_spread(time_checks(rules, [text], rounds * 4))}")
 
 
+def rounds_table(rules: Rules, corpus: list[Case]) -> None:
+    """Each round held out in turn: phrases alone (tuned on it, mostly) and phrases + tier."""
+    both, tier = leave_one_round_out(rules, corpus)
+    alone = evaluate(replace(rules, learned=None), corpus)
+    print(f"  {'round':<44}{'phrases':>16}{'phrases + tier':>18}{'tier alone':>16}")
+    for name, score in both.by_round.items():
+        a = alone.by_round.get(name)
+        t = tier.by_round[name]
+
+        def fig(s: object) -> str:
+            from bot.safeguarding.evaluate import Score
+
+            assert isinstance(s, Score)
+            if not s.positives:
+                return f"FA {s.false_alarm_rate:.2%}"
+            return f"{s.recall:.3f}/{s.precision:.3f}"
+
+        print(f"  {name:<44}{fig(a) if a else '-':>16}{fig(score):>18}{fig(t):>16}")
+
+
 def explain(rules: Rules, text: str) -> str:
-    """Every phrase a message set off, and why each counted or not."""
+    """Every phrase a message set off, and why each counted or not; what the tier made of it."""
     trace = rules.trace(text)
     lines = [f"tidied: {trace.tidy!r}"]
     lines += [f"  idiom blanked      {rule}" for rule in trace.everyday]
@@ -140,6 +239,28 @@ def explain(rules: Rules, text: str) -> str:
         lines.append(f"  COUNTS  {hit.category:<19} {hit.rule}")
     for hit, past in trace.past:
         lines.append(f"  past    {hit.category:<19} {hit.rule}\n          told as past by {past}")
+    verdict = trace.learned
+    if rules.learned is not None:
+        lines.append(f"learned tier reads: {trace.learned_text!r}")
+        if verdict is None:
+            lines.append("  score: nothing to go on (no word or part of one like the examples)")
+        else:
+            sure = (
+                "fires"
+                if rules.threshold is not None and verdict.score >= rules.threshold
+                else "does not fire"
+            )
+            lines.append(
+                f"  score {verdict.score:.3f} (threshold {rules.threshold}: {sure}),"
+                f" category {verdict.category}"
+            )
+            lines.append(
+                "  by category: "
+                + ", ".join(f"{key} {value:.2f}" for key, value in verdict.by_category)
+            )
+            for case, similarity in rules.learned.nearest(trace.learned_text, n=3):
+                label = ", ".join(case.categories) or "none"
+                lines.append(f"  like ({similarity:.2f}) {case.text!r} [{label}] {case.where}")
     match = trace.match
     lines.append(f"result: {', '.join(match.categories) if match else 'nothing'}")
     return "\n".join(lines)
@@ -148,6 +269,10 @@ def explain(rules: Rules, text: str) -> str:
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--bench"]:
         bench()
+        return 0
+    if argv[:1] == ["--rounds"]:
+        rules = load_rules(RULES)
+        rounds_table(rules, load_examples(CORPUS))
         return 0
     if argv[:1] == ["--explain"]:
         rules = load_rules(RULES)
@@ -161,7 +286,7 @@ def main(argv: list[str]) -> int:
     corpus_path = Path(argv[1]) if len(argv) > 1 else (HOLDOUT if holdout else CORPUS)
     try:
         rules = load_rules(rules_path)
-        corpus, reason = load_holdout(corpus_path) if holdout else (load_corpus(corpus_path), "")
+        corpus, reason = load_holdout(corpus_path) if holdout else (load_examples(corpus_path), "")
     except SafeguardingError as err:
         print(err, file=sys.stderr)
         return 1

@@ -1,4 +1,5 @@
-"""bot/safeguarding is a pure package: the standard library and PyYAML, nothing else."""
+"""bot/safeguarding is a pure package: the standard library and PyYAML; numpy and scikit-learn
+(with its scipy) for the learned tier only, in learned.py."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ ALLOWED = {
     "__future__",
     "bisect",
     "codecs",
+    "collections",
     "collections.abc",
     "dataclasses",
     "difflib",
     "functools",
     "hashlib",
     "itertools",
+    "math",
     "operator",
     "pathlib",
     "re",
@@ -26,6 +29,9 @@ ALLOWED = {
 }
 
 
+LEARNING = {"numpy", "numpy.typing", "sklearn.linear_model", "scipy.sparse"}
+
+
 def test_imports_only_the_standard_library_and_yaml() -> None:
     found = set()
     for path in PACKAGE.glob("*.py"):
@@ -34,7 +40,19 @@ def test_imports_only_the_standard_library_and_yaml() -> None:
                 found.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module)
-    assert found <= ALLOWED, found - ALLOWED
+    assert found <= ALLOWED | LEARNING, found - ALLOWED - LEARNING
+
+
+def test_only_the_learned_tier_uses_numpy_and_scikit_learn() -> None:
+    for path in PACKAGE.glob("*.py"):
+        if path.name == "learned.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = {a.name for a in node.names} if isinstance(node, ast.Import) else set()
+                if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names.add(node.module)
+                assert not names & LEARNING, (path.name, names)
 
 
 def test_no_printing_or_writing() -> None:
