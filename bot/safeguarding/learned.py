@@ -31,11 +31,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -309,3 +311,111 @@ def train(
         digest=text_digest,
         seconds=time.perf_counter() - started,
     )
+
+
+# ---- the fitted tier on disk -------------------------------------------------------------------
+# Training takes about a second, most of it loading scikit-learn. So `load_rules` keeps the
+# fitted numbers (never a pickle: plain arrays in an .npz file, read with allow_pickle=False)
+# under var/, named by the digests of the rules and the examples and the version of the
+# features below; a file that is missing, from another version or unreadable is trained again.
+VERSION = 1  # change it when the features or the models change
+KEEP_ON_DISK = 6
+
+
+def cache_name(rules_digest: str, examples_digest: str) -> str:
+    return f"learned-v{VERSION}-{rules_digest[:20]}-{examples_digest[:20]}.npz"
+
+
+def _text_array(items: Sequence[str]) -> npt.NDArray[np.uint8]:
+    return np.frombuffer("\n".join(items).encode("utf-8"), dtype=np.uint8)
+
+
+def _texts(array: npt.NDArray[Any]) -> list[str]:
+    return bytes(array.astype(np.uint8)).decode("utf-8").split("\n")
+
+
+def save(learned: Learned, path: Path) -> bool:
+    """Write the fitted tier to `path` (atomically: a reader never sees half a file). False
+    when it can't be written (read-only folder...): it is only a cache."""
+    vectors = learned.example_vectors.tocsr()
+    rows = [
+        learned.by_category.get(key, (np.zeros(0, dtype=np.int64), None))[0]
+        for key in learned.categories
+    ]
+    arrays: dict[str, Any] = {
+        "version": np.asarray([VERSION], dtype=np.int64),
+        "categories": _text_array(learned.categories),
+        "vocabulary": _text_array(list(learned.vocabulary)),
+        "idf": learned.idf,
+        "any_coef": learned.any_coef,
+        "any_bias": np.asarray([learned.any_bias]),
+        "category_coef": learned.category_coef,
+        "category_bias": learned.category_bias,
+        "example_lines": np.asarray([case.line for case in learned.examples], dtype=np.int64),
+        "vectors_data": vectors.data,
+        "vectors_indices": vectors.indices.astype(np.int64),
+        "vectors_indptr": vectors.indptr.astype(np.int64),
+        "rows": np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64),
+        "row_counts": np.asarray([len(r) for r in rows], dtype=np.int64),
+        "seconds": np.asarray([learned.seconds]),
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        with partial.open("wb") as handle:
+            np.savez(handle, **arrays)
+        os.replace(partial, path)
+        # keep the few most recent (each pair of files changed makes a new one)
+        kept = sorted(path.parent.glob("learned-v*.npz"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-KEEP_ON_DISK]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def load(path: Path, cases: Sequence[Case], file: str, text_digest: str) -> Learned | None:
+    """The fitted tier saved at `path` for these examples (their `Case`s, as parsed now), or
+    None when there is none that fits them."""
+    from scipy.sparse import csr_matrix
+
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            found = {name: saved[name] for name in saved.files}
+    except (OSError, ValueError, KeyError, EOFError):
+        return None
+    try:
+        if int(found["version"][0]) != VERSION:
+            return None
+        by_line = {case.line: case for case in cases if case.should_fire}
+        examples = tuple(by_line[int(line)] for line in found["example_lines"])
+        vocabulary = _texts(found["vocabulary"])
+        categories = tuple(_texts(found["categories"]))
+        vectors = csr_matrix(
+            (found["vectors_data"], found["vectors_indices"], found["vectors_indptr"]),
+            shape=(len(examples), len(vocabulary)),
+        )
+        by_category: dict[str, tuple[Ints, Any]] = {}
+        start = 0
+        for key, count in zip(categories, found["row_counts"], strict=True):
+            mine = found["rows"][start : start + int(count)].astype(np.int64)
+            start += int(count)
+            if len(mine):
+                by_category[key] = (mine, vectors[mine])
+        return Learned(
+            categories=categories,
+            vocabulary={feature: at for at, feature in enumerate(vocabulary)},
+            idf=found["idf"].astype(np.float64),
+            any_coef=found["any_coef"].astype(np.float64),
+            any_bias=float(found["any_bias"][0]),
+            category_coef=found["category_coef"].astype(np.float64),
+            category_bias=found["category_bias"].astype(np.float64),
+            examples=examples,
+            example_vectors=vectors,
+            by_category=by_category,
+            file=file,
+            digest=text_digest,
+            seconds=float(found["seconds"][0]),
+        )
+    except (KeyError, ValueError, IndexError, UnicodeDecodeError):
+        return None

@@ -44,7 +44,10 @@ from ._yaml import Key, Map, Node, Problem, SafeguardingError, Scalar, Seq, kind
 from .examples import FILE_NAME as EXAMPLES_FILE
 from .examples import Case, parse_examples
 from .learned import DEFAULT_THRESHOLD, Learned, Verdict, train
+from .learned import cache_name as learned_cache_name
 from .learned import digest as text_digest
+from .learned import load as load_learned
+from .learned import save as save_learned
 from .normalise import BOUNDARY, FUZZY_MAX, FUZZY_MIN, fuzzy_index, normalise, tidy, words
 
 MAX_BYTES = 1024 * 1024
@@ -769,8 +772,15 @@ def _pick(texts: Mapping[str, str], language: str) -> str:
     return texts.get(language) or texts.get("en") or next(iter(texts.values()), "")
 
 
-def load_rules(path: str | Path) -> Rules:
-    """Read and compile the safeguarding file. Raises SafeguardingError (file:line:col: ...)."""
+# Where `load_rules` keeps fitted learned tiers between runs (see learned.save), like the
+# database under var/ in the folder Tandem runs in.
+CACHE = Path("var") / "safeguarding"
+
+
+def load_rules(path: str | Path, cache: Path | None = CACHE) -> Rules:
+    """Read and compile the safeguarding file, and train its learned tier from the examples
+    beside it (or read the fitted tier kept in `cache`; None: always train). Raises
+    SafeguardingError (file:line:col: ...)."""
     file = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -806,7 +816,7 @@ def load_rules(path: str | Path) -> Rules:
         raise SafeguardingError(
             [Problem(str(beside), 1, 1, f"can't read this file: {why or err}")]
         ) from None
-    return replace(rules, learned=learned_for(rules, examples, str(beside)))
+    return replace(rules, learned=learned_for(rules, examples, str(beside), cache))
 
 
 # Trained tiers, by (rules digest, examples digest): loading the same files again, in this
@@ -815,21 +825,31 @@ _TRAINED: dict[tuple[str, str], Learned] = {}
 _KEEP = 4
 
 
-def learned_for(rules: Rules, examples: str, file: str = EXAMPLES_FILE) -> Learned:
+def learned_for(
+    rules: Rules, examples: str, file: str = EXAMPLES_FILE, cache: Path | None = None
+) -> Learned:
     """The learned tier for these rules, trained from the text of an examples file (or the
-    one trained before for the same two files). Raises SafeguardingError (file:line:col)."""
+    one trained before for the same two files, in this process or kept in `cache`). Raises
+    SafeguardingError (file:line:col)."""
     key = (rules.digest, text_digest(examples))
     found = _TRAINED.get(key)
     if found is not None:
         return found
     cases = parse_examples(examples, file, tuple(c.key for c in rules.categories))
-    lines = [rules.learned_text(case.text)[0] for case in cases]
-    try:
-        learned = train(
-            cases, lines, [c.key for c in rules.categories], file=file, text_digest=key[1]
-        )
-    except ValueError as err:
-        raise SafeguardingError([Problem(file, 1, 1, str(err))]) from None
+    kept = None if cache is None else cache / learned_cache_name(*key)
+    learned = (
+        None if kept is None or not kept.is_file() else load_learned(kept, cases, file, key[1])
+    )
+    if learned is None:
+        lines = [rules.learned_text(case.text)[0] for case in cases]
+        try:
+            learned = train(
+                cases, lines, [c.key for c in rules.categories], file=file, text_digest=key[1]
+            )
+        except ValueError as err:
+            raise SafeguardingError([Problem(file, 1, 1, str(err))]) from None
+        if kept is not None:
+            save_learned(learned, kept)
     while len(_TRAINED) >= _KEEP:
         del _TRAINED[next(iter(_TRAINED))]
     _TRAINED[key] = learned

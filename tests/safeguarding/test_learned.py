@@ -205,6 +205,36 @@ def test_loading_twice_trains_once(rules: Rules) -> None:
     assert learned_for(rules, changed, str(EXAMPLES)) is not rules.learned
 
 
+def test_the_fitted_tier_is_kept_on_disk_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+
+    from bot.safeguarding import rules as module
+
+    monkeypatch.setattr(module, "_TRAINED", {})
+    path = _with_setting(tmp_path, "learned:\n  threshold: 0.9\n")
+    cache = tmp_path / "var"
+    trained = load_rules(path, cache=cache)
+    kept = list(cache.glob("learned-v*.npz"))
+    assert len(kept) == 1 and not list(cache.glob(".*partial"))
+    monkeypatch.setattr(module, "_TRAINED", {})
+    read = load_rules(path, cache=cache)
+    assert trained.learned is not None and read.learned is not None
+    assert read.learned is not trained.learned  # read from disk, not trained, not the same
+    assert read.learned.vocabulary == trained.learned.vocabulary
+    assert np.array_equal(read.learned.stacked, trained.learned.stacked)
+    assert read.learned.examples == trained.learned.examples
+    for text, _ in CLEAR[:5]:
+        assert read.check(text) == trained.check(text)
+    # a damaged file is trained again (and written again)
+    kept[0].write_bytes(b"not a numpy file")
+    monkeypatch.setattr(module, "_TRAINED", {})
+    again = load_rules(path, cache=cache)
+    assert again.learned is not None and again.check(CLEAR[0][0]) == trained.check(CLEAR[0][0])
+    assert kept[0].read_bytes()[:2] == b"PK"
+
+
 def test_features_survive_welsh_mutation_and_stop_at_sentences() -> None:
     marw, farw = set(features(" marw ")), set(features(" farw "))
     assert {"arw ", "w marw"} <= marw and "arw " in farw
