@@ -186,16 +186,25 @@ class Learned:
         norm = math.sqrt(float(weights @ weights))
         return places, weights / norm if norm else weights
 
+    def score(self, line: str) -> float | None:
+        """How sure the tier is that the message raises some category (None: nothing to go
+        on): the "any" model alone."""
+        places, weights = self.vector(line)
+        if not len(places):
+            return None
+        z = float(weights @ self.any_coef[places]) + self.any_bias
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
     def verdict(self, line: str) -> Verdict | None:
         """The tier's score and category for a message, or None when it has no feature the
         examples have (nothing to go on)."""
         places, weights = self.vector(line)
         if not len(places):
             return None
-        raw = weights @ self.stacked[places] + self.stacked_bias
-        z = float(raw[0])
+        z = float(weights @ self.any_coef[places]) + self.any_bias  # exactly as `score`
         score = 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
-        each = 1.0 / (1.0 + np.exp(-np.clip(raw[1:], -500, 500)))
+        raw = weights @ self.stacked[places][:, 1:] + self.category_bias
+        each = 1.0 / (1.0 + np.exp(-np.clip(raw, -500, 500)))
         order = np.argsort(-each, kind="stable")
         by_category = tuple((self.categories[i], float(each[i])) for i in order)
         return Verdict(score, by_category[0][0], by_category)

@@ -490,16 +490,29 @@ class Rules:
             line = past.blank_past(line, keys)
         return self._learned(line, keys)[0]
 
-    def _learned(self, line: str, keys: frozenset[str]) -> tuple[Match | None, Verdict | None]:
+    def _learned(
+        self, line: str, keys: frozenset[str], *, traced: bool = False
+    ) -> tuple[Match | None, Verdict | None]:
         """The learned tier on a message as `learned_text` reads it: a Match when it is sure
-        enough (`threshold`), and its verdict. The chosen category's `except:` phrases are
-        blanked out first (and the message scored again), so they win over the tier too."""
+        enough (`threshold`), and (when `traced`, or it fires) its verdict. When it would fire,
+        the chosen category's `except:` phrases are blanked out and the message scored again,
+        so they win over the tier too."""
         learned = self.learned
+        threshold = self.threshold
         if learned is None or line.isspace():
             return None, None
+        if not traced:
+            score = learned.score(line)  # the common case, quickly: not sure enough
+            if score is None or threshold is None or score < threshold:
+                return None, None
         verdict = learned.verdict(line)
         tried: set[str] = set()
-        while verdict is not None and verdict.category not in tried:
+        while (
+            verdict is not None
+            and threshold is not None
+            and verdict.score >= threshold
+            and verdict.category not in tried
+        ):
             tried.add(verdict.category)
             blanked = line
             for exception in self._exceptions(verdict.category):
@@ -508,7 +521,6 @@ class Rules:
                 break
             line = blanked
             verdict = learned.verdict(line)
-        threshold = self.threshold
         if verdict is None or threshold is None or verdict.score < threshold:
             return None, verdict
         near = learned.nearest(line, verdict.category)
@@ -720,7 +732,7 @@ class Rules:
         learned_line = ""
         if self.learned is not None:
             learned_line, keys = self.learned_text(text)
-            learned, verdict = self._learned(learned_line, keys)
+            learned, verdict = self._learned(learned_line, keys, traced=True)
             if learned is not None and not found:
                 found = learned.hits
         return Trace(
