@@ -1,6 +1,7 @@
 """Safeguarding figures: recall and precision on the examples, leave-one-round-out, the
 held-out set and ordinary answers; training time and time per check.
 
+    .venv/bin/python -m tests.safeguarding.report                               # all of it
     .venv/bin/python -m tests.safeguarding.report [rules.yaml] [examples.yaml]  # misses, alarms
     .venv/bin/python -m tests.safeguarding.report --holdout                     # the held-out set
     .venv/bin/python -m tests.safeguarding.report --explain "a message"         # why it fired
@@ -321,6 +322,9 @@ def main(argv: list[str]) -> int:
     if not corpus:
         print(reason or f"{corpus_path}: no messages to measure")
         return 0
+    if not argv and not holdout:
+        bench()  # the figures first, then every miss and false alarm
+        print("phrases + tier on the examples (training fit), message by message:")
     print(format_report(evaluate(rules, corpus)))
     return 0
 
