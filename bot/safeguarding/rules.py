@@ -815,7 +815,13 @@ def load_rules(path: str | Path, cache: Path | None = CACHE) -> Rules:
         raise SafeguardingError(
             [Problem(file, line, 1, "this line is not saved as UTF-8; save the file as UTF-8")]
         ) from None
-    rules = parse_rules(text, file)
+    key = (file, hashlib.sha256(raw).hexdigest())
+    rules = _PARSED.get(key)
+    if rules is None:
+        rules = parse_rules(text, file)
+        _PARSED[key] = rules
+        while len(_PARSED) > _KEEP:
+            _PARSED.pop(next(iter(_PARSED)))
     if rules.threshold is None:
         return rules  # `learned: off`
     beside = Path(path).with_name(EXAMPLES_FILE)
@@ -831,9 +837,11 @@ def load_rules(path: str | Path, cache: Path | None = CACHE) -> Rules:
     return replace(rules, learned=learned_for(rules, examples, str(beside), cache))
 
 
-# Trained tiers, by (rules digest, examples digest): loading the same files again, in this
-# process, does not train again (a few most recent are kept).
+# Trained tiers, by (rules digest, examples digest), and compiled rules, by (file, digest):
+# loading the same files again in this process (a reload, another Tandem in the same tests)
+# neither trains nor compiles again. A few of the most recent are kept.
 _TRAINED: dict[tuple[str, str], Learned] = {}
+_PARSED: dict[tuple[str, str], Rules] = {}
 _KEEP = 4
 
 
