@@ -157,23 +157,7 @@ async def _new_flag(svc: Onboarding, t: Turn, match: Match, active: Conversation
 
 def _add_repeat(t: Turn, flag: Flag, match: Match, active: Conversation | None) -> list[str]:
     """Add another worrying message to the flag; returns the categories it adds."""
-    assert flag.id is not None
-    inc = t.incoming
-    add_flag_message(
-        t.session,
-        FlagMessage(
-            flag_id=flag.id,
-            service_user_id=flag.service_user_id,
-            kind="repeat",
-            text=words_of(inc),
-            categories=list(match.categories),
-            rule=_rule(match),
-            media_kind=inc.media_kind or None,
-            file_id=inc.file_id or None,
-            update_id=inc.update_id,
-            created_at=t.now,
-        ),
-    )
+    _add_message(t, flag, "repeat", match)
     new = [c for c in match.categories if c not in flag.categories]
     flag.categories = [*flag.categories, *new]
     flag.last_message_at = t.now
@@ -182,6 +166,28 @@ def _add_repeat(t: Turn, flag: Flag, match: Match, active: Conversation | None) 
         flag.conversation_id = active.id
     t.session.add(flag)
     return new
+
+
+def _add_message(t: Turn, flag: Flag, kind: str, match: Match | None = None) -> None:
+    """Keep this message with the flag: another worrying one (repeat), or words that came while
+    the choice waited (after)."""
+    assert flag.id is not None
+    inc = t.incoming
+    add_flag_message(
+        t.session,
+        FlagMessage(
+            flag_id=flag.id,
+            service_user_id=flag.service_user_id,
+            kind=kind,
+            text=words_of(inc),
+            categories=list(match.categories) if match else [],
+            rule=_rule(match) if match else None,
+            media_kind=inc.media_kind or None,
+            file_id=inc.file_id or None,
+            update_id=inc.update_id,
+            created_at=t.now,
+        ),
+    )
 
 
 def _rule(match: Match) -> str:
@@ -333,19 +339,7 @@ async def _waiting(svc: Onboarding, t: Turn) -> bool:
         return False
     if await _active(t) is not None:
         return False  # they have started or carried on with a tool since: these are answers
-    add_flag_message(
-        t.session,
-        FlagMessage(
-            flag_id=flag.id,
-            service_user_id=flag.service_user_id,
-            kind="after",
-            text=inc.text,
-            media_kind=inc.media_kind or None,
-            file_id=inc.file_id or None,
-            update_id=inc.update_id,
-            created_at=t.now,
-        ),
-    )
+    _add_message(t, flag, "after")
     t.send("crisis_after")
     await _show_choice(svc, t, flag)
     return True
