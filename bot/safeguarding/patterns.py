@@ -275,8 +275,13 @@ def _item_regex(item: Item) -> str:
     return f"(?:{body}){'?' if item.optional else ''}"
 
 
+def phrase_source(seq: Sequence) -> str:
+    """The regular expression a phrase is matched with (compile it when it is first needed)."""
+    return to_regex(seq) + "(?= )"
+
+
 def compile_phrase(seq: Sequence) -> re.Pattern[str]:
-    return re.compile(to_regex(seq) + "(?= )")
+    return re.compile(phrase_source(seq))
 
 
 def example(seq: Sequence) -> str:

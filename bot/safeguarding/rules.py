@@ -28,6 +28,7 @@ says why each phrase counted or not.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from bisect import bisect_left
@@ -139,8 +140,14 @@ def chunks(line: str, overlap: int) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     rule: Rule
-    regex: re.Pattern[str]
+    # A phrase's regular expression, compiled the first time a message has the words it needs:
+    # compiling all 1,200 at start-up took a second, and most are rarely tried.
+    source: re.Pattern[str] | str
     anchor: patterns.Anchor | None  # None: no word is required (a raw regex): always tried
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return self.source if isinstance(self.source, re.Pattern) else _regex(self.source)
 
     def possible(self, keys: frozenset[str]) -> bool:
         """Whether the text has the words this phrase needs (a fast pre-check)."""
@@ -164,6 +171,11 @@ class _Compiled:
         if not self.possible(keys):
             return text
         return self.regex.sub(_PLACEHOLDER, text)
+
+
+@functools.cache
+def _regex(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1315,7 +1327,7 @@ class _Compiler:
             exception,
             example=patterns.example(seq),
         )
-        return _Compiled(rule, patterns.compile_phrase(seq), patterns.anchor(seq))
+        return _Compiled(rule, patterns.phrase_source(seq), patterns.anchor(seq))
 
     def read_texts(
         self, node: Node, what: str, *, required: bool, lines: bool = False
