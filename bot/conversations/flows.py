@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from bot import engine
-from bot.conversations import callbacks
+from bot.conversations import callbacks, typed_choice
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.dates import day_text
 from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
+from bot.engine.kinds import ListKind, MultiChoiceKind, YesNoKind
+from bot.engine.kinds.items import ADD_TOKEN, ENOUGH_TOKEN
+from bot.engine.kinds.multi import DONE_TOKEN
+from bot.engine.kinds.yes_no import NO_TOKEN, YES_TOKEN
+from bot.engine.render import PRIVATE_TOKEN, SHARE_TOKEN, SUMMARY_TOKEN
+from bot.engine.system import BACK_TOKEN, DECLINE_TOKEN, KEEP_TOKEN, SKIP_TOKEN
 from bot.notifications import notify
 from bot.scheduling import assignments, escalation
 from bot.scheduling.quiet import zone
@@ -46,6 +52,33 @@ FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecid
 
 def _number(value: object) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# Buttons the engine adds to questions: named by their words, but not counted by place.
+_SYSTEM_TOKENS = frozenset({SKIP_TOKEN, DECLINE_TOKEN, BACK_TOKEN, KEEP_TOKEN, SUMMARY_TOKEN})
+# Buttons whose meaning is yes or no although their words don't start with it.
+_MEANINGS: dict[str, typed_choice.Meaning] = {SHARE_TOKEN: "yes", PRIVATE_TOKEN: "no"}
+
+
+def on_screen_choices(
+    script: engine.Script, state: engine.ConversationState, shown: engine.Prompt
+) -> list[typed_choice.Choice]:
+    """The buttons of `shown` (the current question's message), as the matcher sees them."""
+    kind = script.step(state.step).kind if script.has_step(state.step) else None
+    yes_no = isinstance(kind, YesNoKind)
+    many = isinstance(kind, MultiChoiceKind)
+    listing = isinstance(kind, ListKind)
+    choices = []
+    for row in shown.buttons:
+        for b in row:
+            meaning = _MEANINGS.get(b.token)
+            if yes_no and b.token in (YES_TOKEN, NO_TOKEN):
+                meaning = "yes" if b.token == YES_TOKEN else "no"
+            if listing and b.token in (ADD_TOKEN, ENOUGH_TOKEN):
+                meaning = "yes" if b.token == ADD_TOKEN else "no"
+            system = b.token in _SYSTEM_TOKENS or (many and b.token == DONE_TOKEN)
+            choices.append(typed_choice.Choice(b.label, b.token, system, meaning))
+    return choices
 
 
 class Flows:
@@ -109,6 +142,12 @@ class Flows:
             return
         state = self._state(t, conv)
         outcome = engine.step(script, state, given, today=t.today)
+        if outcome.problem is not None and isinstance(given, engine.TextInput):
+            # Typed words where buttons were shown: what they mean among those buttons.
+            typed = self._typed_choice(t, conv, script, state, given.text, outcome)
+            if typed is None:
+                return
+            outcome, given = typed
         if outcome.problem is not None:
             stale = outcome.problem in (engine.Problem.STALE_BUTTON, engine.Problem.INVALID_BUTTON)
             if stale:
@@ -127,6 +166,79 @@ class Flows:
         ):
             t.out.append(self._done_button_edit(t, outcome.pressed))
         await self._record(t, conv, script, outcome)
+
+    def _typed_choice(
+        self,
+        t: Turn,
+        conv: Conversation,
+        script: engine.Script,
+        state: engine.ConversationState,
+        text: str,
+        refused: engine.Outcome,
+    ) -> tuple[engine.Outcome, engine.Input] | None:
+        """The engine refused typed words at a question with buttons. When they mean one of
+        the buttons (see `typed_choice`), press it: returns the new outcome. When they could
+        mean several, ask "Which one?" with just those; when nothing fits a choice question,
+        say so in one line with the same buttons (never the question or a long summary again).
+        Returns None when this turn's replies are sent; the refusal itself when there are no
+        buttons to match."""
+        assert conv.id is not None
+        shown = next((p for p in reversed(refused.messages) if p.buttons), None)
+        if shown is None:
+            return refused, engine.TextInput(text)
+        choices = on_screen_choices(script, state, shown)
+        kind = script.step(state.step).kind if script.has_step(state.step) else None
+        result = typed_choice.match(text, choices, many=isinstance(kind, MultiChoiceKind))
+        if isinstance(result, typed_choice.Matched):
+            outcome = refused
+            given: engine.Input = engine.TextInput(text)
+            for choice in result.choices:
+                given = engine.ButtonInput(state.turn, choice.token)
+                outcome = engine.step(script, state, given, today=t.today)
+                if outcome.problem is not None:
+                    return outcome, given
+                state = outcome.state
+            if outcome.pressed:
+                # What we took their words to mean, so a wrong guess is seen at once.
+                t.send("chosen", label=outcome.pressed)
+            return outcome, engine.TextInput(text)
+        if isinstance(result, typed_choice.Ambiguous):
+            which: tuple[tuple[Button, ...], ...] = tuple(
+                (Button(c.label, callbacks.answer(conv.id, state.turn, c.token)),)
+                for c in result.choices
+            )
+            t.send("which_one", buttons=which)
+            return None
+        if refused.problem is not engine.Problem.NEED_CHOICE:
+            return refused, engine.TextInput(text)
+        rows = tuple(
+            tuple(Button(b.label, callbacks.answer(conv.id, state.turn, b.token)) for b in row)
+            for row in shown.buttons
+        )
+        t.send("need_choice", buttons=rows)
+        return None
+
+    async def _typed_is_a_button(self, t: Turn, text: str) -> bool:
+        """Whether `text` is the very words of a button of the question now on screen."""
+        if t.person is None:
+            return False
+        conv = await self._current(t)
+        if conv is None or conv.status != "active":
+            return False
+        script = await self._script(t, conv)
+        if script is None:
+            return False
+        state = self._state(t, conv)
+        if state.step == engine.END:
+            return False
+        shown = engine.step(script, state, engine.Resume(), today=t.today).messages
+        words = typed_choice.label_words(text)
+        return any(
+            typed_choice.label_words(b.label) == words
+            for p in shown
+            for row in p.buttons
+            for b in row
+        )
 
     def _done_button_edit(self, t: Turn, label: str) -> Outgoing:
         """Show what was pressed under the question and take its buttons away, so the chat

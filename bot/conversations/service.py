@@ -17,6 +17,7 @@ from bot.conversations.catalogue import Catalogue
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.onboarding import Onboarding
+from bot.conversations.steering import Steer, steering
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
 from bot.notifications import notify
@@ -35,6 +36,10 @@ from storage.types import utcnow
 from storage.updates import claim_update, keep_failed
 
 log = logging.getLogger(__name__)
+
+
+# /stop and /cancel are what people try first; they mean /pause. (/stop_reminders is its own.)
+PAUSE_COMMANDS = frozenset({"pause", "stop", "cancel"})
 
 
 class TransientError(Exception):
@@ -195,6 +200,9 @@ class ConversationService(Onboarding):
         if t.person.telegram_chat_id != inc.chat_id:
             t.person.telegram_chat_id = inc.chat_id
             t.session.add(t.person)
+        # "stop", "not now", "help", "?"... as a whole message: never an answer, at any moment.
+        if await self._steer(t):
+            return
         if t.person.consented_at is None:
             await self._before_consent(t)
             return
@@ -210,6 +218,45 @@ class ConversationService(Onboarding):
             await self._button(t)
         else:
             await self._words(t)
+
+    async def _steer(self, t: Turn) -> bool:
+        """Words that steer (see `steering`), and /stop and /cancel before consent. Returns
+        True when this update was that."""
+        inc = t.incoming
+        steer: Steer | None = None
+        if inc.kind is Kind.TEXT:
+            steer = steering(inc.text)
+            if steer is not None and await self._typed_is_a_button(t, inc.text):
+                steer = None  # "Not now" typed where "Not now" is a button: that button
+        elif (
+            inc.kind is Kind.COMMAND
+            and inc.command in PAUSE_COMMANDS
+            and t.person is not None
+            and t.person.consented_at is None
+        ):
+            steer = Steer.PAUSE
+        if steer is None:
+            return False
+        assert t.person is not None
+        if t.person.consented_at is None:
+            if steer is Steer.HELP:
+                t.send("help")
+                self._consent_prompt(t)
+            else:
+                # Nothing has started: no buttons pushed at them, just how to start later.
+                t.send("not_started")
+            return True
+        if steer is Steer.HELP:
+            self._help(t)
+        else:
+            await self._pause(t)
+        return True
+
+    def _help(self, t: Turn) -> None:
+        t.send(
+            "help",
+            buttons=((Button(say("callback_ask", t.lang), callbacks.call_me(None)),),),
+        )
 
     async def _crisis_button(self, t: Turn) -> bool:
         """The crisis reply's buttons work at any moment, before consent too."""
@@ -231,11 +278,8 @@ class ConversationService(Onboarding):
         elif command == "menu":
             await self._menu(t)
         elif command == "help":
-            t.send(
-                "help",
-                buttons=((Button(say("callback_ask", t.lang), callbacks.call_me(None)),),),
-            )
-        elif command == "pause":
+            self._help(t)
+        elif command in PAUSE_COMMANDS:
             await self._pause(t)
         elif command == "safety":
             await crisis.show_safety_plan(self, t)

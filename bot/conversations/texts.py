@@ -93,13 +93,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "OK, let's stop here. Everything you've said so far is saved.\n\n"
             "When you're ready, send any message and we'll carry on where you left off."
         ),
-        "nothing_to_pause": "You're not in the middle of anything, so there's nothing to pause.",
+        "nothing_to_pause": (
+            "You're not in the middle of anything, so there's nothing to pause. "
+            "When you want to start something, send /menu."
+        ),
+        "not_started": "OK. Nothing has started yet. When you're ready, send /start.",
+        "which_one": "Which one did you mean?",
         "resuming": "Let's carry on with {title}. Here's where you were:",
         "finished": "That's it for {title}. Your answers are saved.",
         "help": (
             "Here's what you can do:\n"
             "/menu - see the things you can do\n"
-            "/pause - stop for now and carry on later\n"
+            "/pause - stop for now and carry on later (or just type stop)\n"
             "/back - go back to the last question\n"
             "/next - when your next appointment is\n"
             "/stop_reminders - stop reminders\n"
@@ -372,13 +377,18 @@ TEXTS: dict[str, dict[str, str]] = {
             "Pan fyddwch chi'n barod, anfonwch unrhyw neges a byddwn ni'n parhau o'r man lle "
             "gwnaethoch chi adael."
         ),
-        "nothing_to_pause": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i'w oedi.",
+        "nothing_to_pause": (
+            "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i'w oedi. "
+            "Pan fyddwch chi eisiau dechrau rhywbeth, anfonwch /menu."
+        ),
+        "not_started": "Iawn. Does dim byd wedi dechrau eto. Pan fyddwch chi'n barod, anfonwch /start.",
+        "which_one": "Pa un oeddech chi'n ei feddwl?",
         "resuming": "Gadewch i ni barhau gyda {title}. Dyma lle roeddech chi:",
         "finished": "Dyna ddiwedd {title}. Mae eich atebion wedi'u cadw.",
         "help": (
             "Dyma beth allwch chi ei wneud:\n"
             "/menu - gweld y pethau y gallwch chi eu gwneud\n"
-            "/pause - stopio am nawr a pharhau wedyn\n"
+            "/pause - stopio am nawr a pharhau wedyn (neu teipiwch stop)\n"
             "/back - mynd yn ôl i'r cwestiwn diwethaf\n"
             "/next - pryd mae eich apwyntiad nesaf\n"
             "/stop_reminders - stopio nodiadau atgoffa\n"
