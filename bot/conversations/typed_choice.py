@@ -81,6 +81,15 @@ _EMOJI_WORDS = {
 # Text-speak and short forms -> the words a label would use.
 _SPEAK = {
     "u": "you",
+    "okay": "ok",
+    "okey": "ok",
+    "k": "ok",
+    "kk": "ok",
+    "some1": "someone",
+    "sum1": "someone",
+    "sumthing": "something",
+    "summat": "something",
+    "rn": "right now",
     "ur": "your",
     "n": "and",
     "&": "and",
@@ -178,6 +187,9 @@ _FILLER = frozenset(
         "dda",
         "plis",
         "iawn",
+        "rn",
+        "nothing",
+        "right",
     }
 )
 
@@ -264,6 +276,8 @@ _UNSURE = (
     "efalle",
     "dwn i ddim",
     "sai n gwybod",
+    "sain gwybod",
+    "smo fi n gwybod",
     "sa i n gwybod",
     "dim syniad",
     "ddim yn siwr",
@@ -377,7 +391,7 @@ _STOP = frozenset(
         "o",
     }
 )
-_SPLIT = re.compile(r"\s*(?:,|/|\band\b|\bneu\b|\ba\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bn\b|\bneu\b|\ba\b)\s*")
 _DIGITS = re.compile(r"-?\d+")
 
 
@@ -403,8 +417,13 @@ def _fold(text: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    """Folded words, with text-speak spelled out."""
-    return [_SPEAK.get(word, word) for word in _fold(text).split()]
+    """Folded words, with text-speak spelled out (and a doubled word once: "ok 👌")."""
+    out: list[str] = []
+    for word in _fold(text).split():
+        for spelled in _SPEAK.get(word, word).split():
+            if not out or out[-1] != spelled:
+                out.append(spelled)
+    return out
 
 
 def label_words(label: str) -> str:
@@ -433,9 +452,13 @@ def _meanings(choices: Sequence[Choice]) -> list[Meaning | None]:
 
 
 def _reply_meaning(words: list[str]) -> Meaning | None:
-    joined = " ".join(words)
-    if joined in _UNSURE or any(joined.startswith(u + " ") for u in _UNSURE if " " in u):
+    core = list(words)
+    while core and core[-1] in _FILLER:
+        core.pop()  # "dunno tbh", "not sure mate"
+    if " ".join(core) in _UNSURE or " ".join(words) in _UNSURE:
         return "unsure"
+    if len(words) >= 2 and words[0] == "nac":
+        return "no"  # Welsh "nac oes", "nac ydw": no
     if len(words) == 1 and (words[0] in _YES_ALONE):
         return "yes"
     if len(words) == 1 and words[0] in _NO_ALONE:
@@ -488,20 +511,30 @@ def _content(words: Sequence[str]) -> list[str]:
 
 
 def _by_words(words: list[str], choices: Sequence[Choice]) -> list[Choice]:
-    """Choices whose words include every word typed; the best-fitting ones first."""
+    """Choices whose words include every word typed. When several do, the one whose words
+    are all typed ("very close" over "not very close"), or else the one naming each word
+    exactly ("work" is "Work, learning..." more than "A worker..."); else all of them."""
     typed = _content(words)
-    if not typed:
-        return []
-    fits: list[tuple[int, Choice]] = []
+    small = not typed  # "i go": only small words, so compare them all
+    typed = typed or words
+    fits: list[tuple[int, int, Choice]] = []
     for choice in choices:
-        have = _content(_words(choice.label.replace("✓", " ")))
+        label = _words(choice.label.replace("✓", " "))
+        have = label if small else _content(label)
         if have and all(any(_close(t, h) for h in have) for t in typed):
             extra = sum(1 for h in have if not any(_close(t, h) for t in typed))
-            fits.append((extra, choice))
-    if not fits:
-        return []
-    fewest = min(extra for extra, _ in fits)
-    return [c for extra, c in fits if extra == fewest]
+            exact = sum(1 for t in typed if t in have)
+            fits.append((extra, exact, choice))
+    if len(fits) <= 1:
+        return [c for _, _, c in fits]
+    whole = [c for extra, _, c in fits if extra == 0]
+    if len(whole) == 1:
+        return whole
+    most = max(exact for _, exact, _ in fits)
+    named = [c for _, exact, c in fits if exact == most and exact == len(typed)]
+    if len(named) == 1:
+        return named
+    return [c for _, _, c in fits]
 
 
 def _by_spelling(reply: str, choices: Sequence[Choice]) -> list[Choice]:
@@ -580,7 +613,8 @@ def match(text: str, choices: Sequence[Choice], *, many: bool = False) -> Result
     if not isinstance(found, NoMatch) or not many:
         return found
     # 5. Several tick boxes at once: every part must name one box.
-    parts = [p for p in _SPLIT.split(reply) if p]
+    parts = [" ".join(_words(p)) for p in _SPLIT.split(text.casefold())]
+    parts = [p for p in parts if p]
     if len(parts) < 2:
         return found
     picked: list[Choice] = []

@@ -76,6 +76,13 @@ def bench_safeguarding() -> None:
     bench()
 
 
+def bench_typed_choices() -> None:
+    """Typed replies to buttons (issue 11): the corpus in tests/conversations/."""
+    from tests.conversations.typed_corpus import bench
+
+    bench(_row)
+
+
 def bench_engine(rounds: int) -> float:
     script = engine.load_dialogues(DIALOGUES).scripts["good_day_bad_day"]
     start = engine.start(script)
@@ -206,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     _row("  ratio engine step / script load", f"{step / scripts:8.4f} x")
     bench_reading()
     bench_safeguarding()
+    bench_typed_choices()
     asyncio.run(bench_async(args.quick))
     asyncio.run(bench_review(args.quick, _row))
     asyncio.run(bench_reminders(reminders, _row, postgres_url=postgres))
