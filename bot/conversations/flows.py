@@ -142,9 +142,11 @@ class Flows:
             return
         state = self._state(t, conv)
         outcome = engine.step(script, state, given, today=t.today)
-        if outcome.problem is not None and isinstance(given, engine.TextInput):
-            # Typed words where buttons were shown: what they mean among those buttons.
-            typed = self._typed_choice(t, conv, script, state, given.text, outcome)
+        if outcome.problem is not None and not isinstance(given, engine.ButtonInput):
+            # Typed words (or a sticker...) where buttons were shown: what they mean among
+            # those buttons, or one short line with the same buttons.
+            text = given.text if isinstance(given, engine.TextInput) else None
+            typed = self._typed_choice(t, conv, script, state, text, outcome)
             if typed is None:
                 return
             outcome, given = typed
@@ -173,7 +175,7 @@ class Flows:
         conv: Conversation,
         script: engine.Script,
         state: engine.ConversationState,
-        text: str,
+        text: str | None,
         refused: engine.Outcome,
     ) -> tuple[engine.Outcome, engine.Input] | None:
         """The engine refused typed words at a question with buttons. When they mean one of
@@ -184,14 +186,19 @@ class Flows:
         buttons to match."""
         assert conv.id is not None
         shown = next((p for p in reversed(refused.messages) if p.buttons), None)
+        as_given: engine.Input = engine.TextInput(text or "")
         if shown is None:
-            return refused, engine.TextInput(text)
+            return refused, as_given
         choices = on_screen_choices(script, state, shown)
         kind = script.step(state.step).kind if script.has_step(state.step) else None
-        result = typed_choice.match(text, choices, many=isinstance(kind, MultiChoiceKind))
+        result: typed_choice.Result = (
+            typed_choice.match(text, choices, many=isinstance(kind, MultiChoiceKind))
+            if text is not None
+            else typed_choice.NoMatch()
+        )
         if isinstance(result, typed_choice.Matched):
             outcome = refused
-            given: engine.Input = engine.TextInput(text)
+            given: engine.Input = as_given
             for choice in result.choices:
                 given = engine.ButtonInput(state.turn, choice.token)
                 outcome = engine.step(script, state, given, today=t.today)
@@ -201,7 +208,7 @@ class Flows:
             if outcome.pressed:
                 # What we took their words to mean, so a wrong guess is seen at once.
                 t.send("chosen", label=outcome.pressed)
-            return outcome, engine.TextInput(text)
+            return outcome, as_given
         if isinstance(result, typed_choice.Ambiguous):
             which: tuple[tuple[Button, ...], ...] = tuple(
                 (Button(c.label, callbacks.answer(conv.id, state.turn, c.token)),)
@@ -210,7 +217,7 @@ class Flows:
             t.send("which_one", buttons=which)
             return None
         if refused.problem is not engine.Problem.NEED_CHOICE:
-            return refused, engine.TextInput(text)
+            return refused, as_given
         rows = tuple(
             tuple(Button(b.label, callbacks.answer(conv.id, state.turn, b.token)) for b in row)
             for row in shown.buttons
@@ -219,7 +226,9 @@ class Flows:
         return None
 
     async def _typed_is_a_button(self, t: Turn, text: str) -> bool:
-        """Whether `text` is the very words of a button of the question now on screen."""
+        """Whether `text` means a button of the question now on screen: "not now" where a
+        button says "Not now" or "Not right now" answers the question rather than pausing.
+        Not at the sharing step: there "not now" pauses, it doesn't decide who sees what."""
         if t.person is None:
             return False
         conv = await self._current(t)
@@ -231,13 +240,17 @@ class Flows:
         state = self._state(t, conv)
         if state.step == engine.END:
             return False
-        shown = engine.step(script, state, engine.Resume(), today=t.today).messages
+        prompts = engine.step(script, state, engine.Resume(), today=t.today).messages
+        shown = next((p for p in reversed(prompts) if p.buttons), None)
+        if shown is None:
+            return False
+        choices = on_screen_choices(script, state, shown)
         words = typed_choice.label_words(text)
-        return any(
-            typed_choice.label_words(b.label) == words
-            for p in shown
-            for row in p.buttons
-            for b in row
+        if any(typed_choice.label_words(c.label) == words for c in choices):
+            return True
+        result = typed_choice.match(text, choices)
+        return isinstance(result, typed_choice.Matched) and not any(
+            c.token in _MEANINGS for c in result.choices
         )
 
     def _done_button_edit(self, t: Turn, label: str) -> Outgoing:

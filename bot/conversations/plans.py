@@ -185,13 +185,14 @@ def _retire(t: Turn, mark: str, message: str) -> None:
     t.send(message)
 
 
-async def waiting_for_words(t: Turn) -> bool:
+async def waiting_for_words(t: Turn, *, moved_on: bool = False) -> bool:
     """After "I'd change something", the next typed message is the person's words for that
     step. Returns True when this update was that (nothing else should handle it).
 
     Only while a step is waiting, and only the very next message: a command or another
     button means they have moved on (the reply stays "change", without words), so an
     ongoing tool conversation carries on as before. Safeguarding has already run.
+    `moved_on`: the message was words that steer ("stop", "not now"): it ends the wait too.
     """
     inc = t.incoming
     if inc.kind is Kind.EDITED or inc.kind is Kind.OTHER:
@@ -219,7 +220,7 @@ async def waiting_for_words(t: Turn) -> bool:
         return True
     item.awaiting_words_since = None
     t.session.add(item)
-    if inc.kind is not Kind.TEXT:
+    if moved_on or inc.kind is not Kind.TEXT:
         return False
     words = inc.text.strip()
     if not words:

@@ -246,6 +246,7 @@ class ConversationService(Onboarding):
                 # Nothing has started: no buttons pushed at them, just how to start later.
                 t.send("not_started")
             return True
+        await plans.waiting_for_words(t, moved_on=True)  # not words for a plan step either
         if steer is Steer.HELP:
             self._help(t)
         else:

@@ -205,3 +205,45 @@ async def test_which_one_with_only_the_buttons_that_fit(tandem: Harness) -> None
     await chat.wait_for(lambda m: "Sam" in m.text and "?" in m.text and "close" not in m.text)
     [conv] = (await tandem.export(person_id))["conversations"]
     assert conv["status"] == "active"
+
+
+async def test_stop_when_asked_for_words_about_a_plan_step(tandem: Harness) -> None:
+    from tests.telegram.test_plan_in_chat import (
+        CHANGE,
+        case_manager,
+        item_message,
+        items,
+        plan_item,
+        send,
+    )
+
+    chat, person_id = await tandem.joined_chat("Alex")
+    review, sam = await case_manager(tandem, person_id)
+    async with review.signed_in(sam) as web:
+        await plan_item(web, tandem, person_id, what="Sort out the phone bill")
+        await send(web, person_id)
+        step = await item_message(chat, "Sort out the phone bill")
+        await chat.click(CHANGE, message_id=step.id)
+        await chat.wait_for("What would you change?")
+        await chat.send("not now")
+        await chat.wait_for("nothing to pause")
+        await chat.send("just saying hi")
+        await chat.wait_for("To start, pick one of these.")
+        (item,) = await items(tandem, person_id)
+        assert item.response == "change" and item.response_text is None
+        assert item.awaiting_words_since is None
+
+
+async def test_not_now_where_a_button_says_not_right_now_presses_it(tandem: Harness) -> None:
+    chat, person_id = await tandem.joined_chat("Lee")
+    await chat.click("My responsibilities on probation")
+    await chat.wait_for(lambda m: "Skip this one" in m.labels)
+    while True:
+        message = await chat.wait_for(lambda m: bool(m.labels))
+        if "Not right now" in message.labels:
+            break
+        await chat.click("Skip this one")
+        await chat.wait_for(lambda m: m.id != message.id and bool(m.labels))
+    await chat.send("not now")
+    await chat.wait_for("✔ Not right now")
+    assert (await tandem.answers(person_id))[-1] == ("has_questions", False)
