@@ -76,7 +76,13 @@ def on_screen_choices(
                 meaning = "yes" if b.token == YES_TOKEN else "no"
             if listing and b.token in (ADD_TOKEN, ENOUGH_TOKEN):
                 meaning = "yes" if b.token == ADD_TOKEN else "no"
-            system = b.token in _SYSTEM_TOKENS or (many and b.token == DONE_TOKEN)
+            # Who sees the answers is decided by words ("share", "nah") or a tap, never by a
+            # place or number ("3"), which may have been typed for an earlier question.
+            system = (
+                b.token in _SYSTEM_TOKENS
+                or (many and b.token == DONE_TOKEN)
+                or state.step == script.check_step
+            )
             choices.append(typed_choice.Choice(b.label, b.token, system, meaning))
     return choices
 

@@ -81,11 +81,6 @@ async def walk(chat: Chat, lang: str, title: str) -> int:
         elif active:
             await chat.press(message.id, buttons[active[0]])
         elif typed < len(TYPED):
-            # A check-your-answers summary comes just before its buttons: on a loaded machine
-            # it can look like a question without buttons. Typed words there are no longer
-            # refused ("3" is the third button), so make sure nothing is still on its way.
-            if await chat.refresh(wait=1.5):
-                continue
             await chat.send(TYPED[typed])
             typed += 1
             continue
