@@ -467,7 +467,8 @@ class Flows:
         convs = await open_conversations(t.session, self._person_id(t))
         active = [c for c in convs if c.status == "active"]
         if not active:
-            t.send("nothing_to_pause")
+            # "stop" again after a pause: it is still saved, and this is how to come back.
+            t.send("paused" if convs else "nothing_to_pause")
             return
         self._pause_others(t, active, keep=None)
         t.send("paused")

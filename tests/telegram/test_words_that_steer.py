@@ -47,6 +47,8 @@ async def test_stop_words_at_an_open_question_pause_and_are_not_answers(
     await chat.send(words)
     await chat.wait_for(PAUSED)
     assert await tandem.answers(person_id) == [("good_day", "Football")]
+    await chat.send("stop")  # again: still saved, and how to come back
+    await chat.wait_for(PAUSED)
     # Coming back: any message carries on from the same question.
     await chat.send("hiya")
     await chat.wait_for("Let's carry on with Good day, bad day")
