@@ -65,6 +65,11 @@ Result = Matched | Ambiguous | NoMatch
 
 # ---- words ---------------------------------------------------------------------------------
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 _EMOJI_WORDS = {
     "👍": " yes ",
     "✅": " yes ",
@@ -150,111 +155,20 @@ _SPEAK = {
 }
 
 # Words that add nothing to a yes/no ("yes please mate", "nah thanks").
-_FILLER = frozenset(
-    {
-        "please",
-        "thanks",
-        "thank",
-        "you",
-        "ta",
-        "cheers",
-        "mate",
-        "m8",
-        "tbh",
-        "lol",
-        "haha",
-        "x",
-        "xx",
-        "xxx",
-        "just",
-        "i",
-        "do",
-        "would",
-        "like",
-        "that",
-        "it",
-        "is",
-        "go",
-        "on",
-        "then",
-        "really",
-        "for",
-        "now",
-        "diolch",
-        "os",
-        "gwelwch",
-        "yn",
-        "dda",
-        "plis",
-        "iawn",
-        "rn",
-        "nothing",
-        "right",
-    }
+_FILLER = _set(
+    "please thanks thank you ta cheers mate m8 tbh lol haha x xx xxx just i do would like "
+    "that it is go on then really for now diolch os gwelwch yn dda plis iawn rn nothing "
+    "right"
 )
 
-YES_WORDS = frozenset(
-    {
-        "yes",
-        "yess",
-        "yesss",
-        "yeah",
-        "yeh",
-        "yea",
-        "ye",
-        "ya",
-        "yah",
-        "yep",
-        "yup",
-        "yas",
-        "aye",
-        "ok",
-        "okay",
-        "okey",
-        "k",
-        "kk",
-        "sure",
-        "deffo",
-        "defo",
-        "definitely",
-        "course",
-        "alright",
-        "awright",
-        "ie",
-        "ia",
-        "oes",
-        "ydw",
-        "ydy",
-        "ydyn",
-        "hoffwn",
-        "gallaf",
-        "byddaf",
-        "siwr",
-    }
+YES_WORDS = _set(
+    "yes yess yesss yeah yeh yea ye ya yah yep yup yas aye ok okay okey k kk sure deffo "
+    "defo definitely course alright awright ie ia oes ydw ydy ydyn hoffwn gallaf byddaf "
+    "siwr"
 )
 # "do" is Welsh yes (to a past tense question) but English filler: counted only alone.
 _YES_ALONE = frozenset({"do", "iawn", "y"})
-NO_WORDS = frozenset(
-    {
-        "no",
-        "noo",
-        "nooo",
-        "nah",
-        "naa",
-        "naw",
-        "nope",
-        "na",
-        "nay",
-        "nae",
-        "nage",
-        "naddo",
-        "nac",
-        "dim",
-        "ddim",
-        "not",
-        "never",
-    }
-)
+NO_WORDS = _set("no noo nooo nah naa naw nope na nay nae nage naddo nac dim ddim not never")
 _NO_ALONE = frozenset({"n"})
 _UNSURE = (
     "maybe",
@@ -354,42 +268,9 @@ _PLACE_FILLER = frozenset(
     {"the", "one", "option", "number", "button", "please", "yr", "un", "rhif", "botwm", "y", "no"}
 )
 # Small words that don't tell buttons apart.
-_STOP = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "my",
-        "i",
-        "me",
-        "to",
-        "of",
-        "or",
-        "and",
-        "it",
-        "its",
-        "is",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "go",
-        "please",
-        "thanks",
-        "tbh",
-        "lol",
-        "x",
-        "this",
-        "one",
-        "neu",
-        "y",
-        "yr",
-        "fy",
-        "yn",
-        "ei",
-        "o",
-    }
+_STOP = _set(
+    "a an the my i me to of or and it its is in on at for with go please thanks tbh lol x "
+    "this one neu y yr fy yn ei o"
 )
 _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bn\b|\bneu\b|\ba\b)\s*")
 _DIGITS = re.compile(r"-?\d+")
