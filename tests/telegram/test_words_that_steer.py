@@ -245,7 +245,8 @@ async def test_not_now_where_a_button_says_not_right_now_presses_it(tandem: Harn
         if "Not right now" in message.labels:
             break
         await chat.click("Skip this one")
-        await chat.wait_for(lambda m: m.id != message.id and bool(m.labels))
+        seen = message.id
+        await chat.wait_for(lambda m, seen=seen: m.id != seen and bool(m.labels))
     await chat.send("not now")
     await chat.wait_for("✔ Not right now")
     assert (await tandem.answers(person_id))[-1] == ("has_questions", False)
