@@ -75,7 +75,7 @@ def test_whole_script_yes_branch(shipped: Script) -> None:
     # Check your answers: a summary, then the sharing choice.
     assert chat.state.step == "check"
     assert chat.texts[0].startswith("Here are your answers.")
-    assert "→ Finding a job" in chat.texts[0]
+    assert ": Finding a job" in chat.texts[0]
     chat.click("Share with my probation officer")
     assert chat.last.finished is True
     assert chat.last.shared is True
