@@ -144,7 +144,7 @@ def answer_line(script: Script, state: ConversationState, step_id: str, lang: st
 
 
 def summary_text(script: Script, state: ConversationState) -> str:
-    """"Here are your answers": one line per answer, named by the question's `short` (or the
+    """ "Here are your answers": one line per answer, named by the question's `short` (or the
     start of its text), never the whole question. Questions skipped (or "I'd rather not say")
     are folded into one line each, so a summary of short answers fits on one phone screen;
     when nothing was answered, one line says so."""

@@ -293,7 +293,7 @@ class _Question(_Step, _Asks):
         None,
         description="What Tandem says after an answer, before the next step: a text, or a list "
         "of `- when: <condition>` + `say: <text>` (the first that holds; one without `when` "
-        "last, for any other answer). Never said after a skip, \"I'd rather not say\", or an "
+        'last, for any other answer). Never said after a skip, "I\'d rather not say", or an '
         "answer like 'no comment' or 'nothing'.",
     )
     asks_for_call: bool = Field(
