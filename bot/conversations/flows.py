@@ -47,9 +47,13 @@ FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecid
 def _problem_text(problem: engine.Problem, asked: engine.Step | None) -> str:
     """The key of the words for a problem. A sticker or photo on an open question that takes
     typed words or a voice note says what it does take, kindly."""
-    if problem is engine.Problem.NEED_MEDIA and asked is not None:
-        if getattr(asked.kind, "also_text", False) and "voice" in asked.accepts:
-            return "need_words_or_media" if "photo" in asked.accepts else "need_words_or_voice"
+    if (
+        problem is engine.Problem.NEED_MEDIA
+        and asked is not None
+        and getattr(asked.kind, "also_text", False)
+        and "voice" in asked.accepts
+    ):
+        return "need_words_or_media" if "photo" in asked.accepts else "need_words_or_voice"
     return PROBLEM_TEXT[problem]
 
 

@@ -677,7 +677,7 @@ class _Analysis:
         for lang in self.script.languages:
             try:
                 size = summary_length(self.script, lang)
-            except Exception:  # a walk the measure can't make is no reason to refuse a script
+            except Exception:  # noqa: S112 (a walk the measure can't make refuses nothing)
                 continue
             if size is not None and size > SCREEN_CHARACTERS:
                 self.report(

@@ -37,9 +37,6 @@ from .loader import Document, Path
 from .model import END
 from .piping import Wording
 from .schema import (
-    AllOf as AllOfModel,
-)
-from .schema import (
     AckRule,
     AnswerTest,
     CheckStep,
@@ -51,6 +48,9 @@ from .schema import (
     TextQuestion,
     YesNoQuestion,
     as_text,
+)
+from .schema import (
+    AllOf as AllOfModel,
 )
 from .schema import AnyOf as AnyOfModel
 from .schema import Condition as ConditionModel
