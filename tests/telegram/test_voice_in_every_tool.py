@@ -46,7 +46,7 @@ async def test_a_voice_note_answers_an_open_question(tandem: Harness, script: An
         elif "d" in buttons:
             ticks = [t for t in active if t[:1] == "t" and t[1:].isdigit()]
             await chat.press(message.id, buttons[ticks[0]])
-            await settled(chat, turn)
+            await settled(chat, turn, newer=False)
             [ticked] = [m for m in await chat.bot_messages() if m.id == message.id]
             await chat.press(message.id, tokens(ticked)[1]["d"])
         elif active:
