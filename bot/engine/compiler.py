@@ -279,7 +279,7 @@ class _Compiler:
             if raw is None:
                 continue
             here: Path = ("steps", index, "ack")
-            rules = raw if isinstance(raw, list) else [AckRule(say=raw)]
+            rules = raw if isinstance(raw, list) else [AckRule(when=None, say=raw)]
             if not rules:
                 self.error(here, "`ack` has no lines; write a text, or remove `ack:`")
                 continue
