@@ -714,11 +714,17 @@ class _Analysis:
                     )
         if target is None:
             return
-        for number, step in enumerate(self.steps):
-            english = step.text.get("en")
+        graded = [(number, step.text) for number, step in enumerate(self.steps)]
+        graded += [
+            (number, ack.wording.text)
+            for number, step in enumerate(self.steps)
+            for ack in getattr(step, "acks", ())
+        ]
+        for number, text in graded:
+            english = text.get("en")
             if not english:
                 continue
-            where = self.text_path(("steps", number), step.text, "en")
+            where = self.text_path(("steps", number), text, "en")
             if where is None:
                 continue  # the engine's own words (like the check-your-answers question)
             measured = readability.grade(english)
