@@ -25,7 +25,7 @@ def _open_kinds(script: Script):  # type: ignore[no-untyped-def]
             yield step.id, step.kind, step.call_time
 
 
-@pytest.mark.parametrize("script", sorted(SHIPPED.values(), key=lambda s: s.id), ids=str)
+@pytest.mark.parametrize("script", sorted(SHIPPED.values(), key=lambda s: s.id), ids=lambda s: s.id)
 def test_every_open_question_takes_a_voice_note(script: Script) -> None:
     for name, kind, call_time in _open_kinds(script):
         if call_time:
