@@ -50,6 +50,19 @@ PROBLEM_TEXT = {
 FINISHED = {"shared": "finished_shared", "private": "finished_private", "undecided": "finished"}
 
 
+def _problem_text(problem: engine.Problem, asked: engine.Step | None) -> str:
+    """The key of the words for a problem. A sticker or photo on an open question that takes
+    typed words or a voice note says what it does take, kindly."""
+    if (
+        problem is engine.Problem.NEED_MEDIA
+        and asked is not None
+        and getattr(asked.kind, "also_text", False)
+        and "voice" in asked.accepts
+    ):
+        return "need_words_or_media" if "photo" in asked.accepts else "need_words_or_voice"
+    return PROBLEM_TEXT[problem]
+
+
 def _number(value: object) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
@@ -162,7 +175,7 @@ class Flows:
                 t.toast = say("stale_button", t.lang)
             asked = script.step(state.step) if script.has_step(state.step) else None
             t.send(
-                PROBLEM_TEXT[outcome.problem],
+                _problem_text(outcome.problem, asked),
                 limit=getattr(asked, "max_length", "") or "",
                 min=_number(getattr(asked, "min_value", None)),
                 max=_number(getattr(asked, "max_value", None)),

@@ -243,6 +243,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "date_in_future": "That date hasn't happened yet. Please give today's date or an earlier one.",
         "date_in_past": "That date has gone. Please give today's date or a later one.",
         "need_media": "Please send a voice note or a photo. You can press record in Telegram.",
+        "need_words_or_voice": "Thanks. For this question I can keep typed words or a voice note.",
+        "need_words_or_media": (
+            "Thanks. For this question I can keep typed words, a voice note or a photo."
+        ),
         "nothing_chosen": "Tick at least one, then tap Done.",
         "no_back": "This is the first question, so there's nothing to go back to.",
         "nothing_to_go_back_to": "You're not in the middle of anything, so there's nothing to go back to.",
@@ -539,6 +543,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "date_in_future": "Dydy'r dyddiad yna ddim wedi digwydd eto. Rhowch ddyddiad heddiw neu un cynharach.",
         "date_in_past": "Mae'r dyddiad yna wedi mynd heibio. Rhowch ddyddiad heddiw neu un hwyrach.",
         "need_media": "Anfonwch neges llais neu lun. Gallwch chi bwyso recordio yn Telegram.",
+        "need_words_or_voice": (
+            "Diolch. Ar gyfer y cwestiwn hwn, galla i gadw geiriau wedi'u teipio neu neges llais."
+        ),
+        "need_words_or_media": (
+            "Diolch. Ar gyfer y cwestiwn hwn, galla i gadw geiriau wedi'u teipio, neges llais "
+            "neu lun."
+        ),
         "nothing_chosen": "Ticiwch o leiaf un, yna tapiwch Gorffen.",
         "no_back": "Dyma'r cwestiwn cyntaf, felly does dim byd i fynd yn ôl ato.",
         "nothing_to_go_back_to": "Dydych chi ddim yng nghanol unrhyw beth, felly does dim byd i fynd yn ôl ato.",

@@ -35,6 +35,7 @@ from .model import END
 from .registry import load_script_text
 from .script import Script, Step
 from .texts import MESSAGE_LIMIT, SUPPORTED_LANGS, Text, telegram_length
+from .typical import SCREEN_CHARACTERS, summary_length
 
 try:  # earlier answers in later texts; an engine without piping shows braces as written
     from .piping import PIPE_LIMIT
@@ -68,6 +69,12 @@ _STAFF_WORDS = tuple(
 )
 _PLACEHOLDER = re.compile(r"\{\s*([a-z][a-z0-9_]*)(?:\s+or\s+([^{}]*?))?\s*\}")
 
+# Praise that only fits some answers (said after any answer, it can jar).
+_PRAISE = re.compile(
+    r"\b(good to hear|glad|great|well done|brilliant|amazing|fantastic|excellent|wonderful|"
+    r"good (?:goal|things|news|choice|idea|start)|that's good|nice one|love that)\b",
+    re.IGNORECASE,
+)
 _TRUE = frozenset({"true", "yes", "on", "1"})
 # Script fields whose texts are not the script's own person-facing words (steps are walked
 # one by one; attention reasons are staff's words).
@@ -228,6 +235,8 @@ class _Analysis:
         self.check_translations()
         self.check_telegram()
         self.check_plain_language()
+        self.check_acks()
+        self.check_summary_length()
         return self.problems
 
     # ---- reporting -------------------------------------------------------------------------
@@ -618,6 +627,67 @@ class _Analysis:
                     "error",
                 )
 
+    # ---- acknowledgements and check your answers ------------------------------------------
+
+    def check_acks(self) -> None:
+        """`ack:` words that fit: a condition can only see answers given by then, and words
+        said after *any* answer (no `when:`) must be neutral: "That's good to hear." after
+        "NOTHING IS WORKING" jars."""
+        before = self._answered_before()
+        for number, step in enumerate(self.steps):
+            acks = getattr(step, "acks", ())
+            if not acks or step.id not in self.reachable:
+                continue
+            available = before.get(step.id, set()) | {step.id}
+            for place, ack in enumerate(acks):
+                base: Path = ("steps", number, "ack")
+                raw = self.raw_step(step.id).get("ack")
+                here: Path = (*base, place) if isinstance(raw, list) else base
+                for ref in _condition_steps(ack.when) if ack.when is not None else ():
+                    if ref in self.index and ref not in available:
+                        self.report(
+                            (*here, "when"),
+                            f"this `ack` looks at the answer to `{ref}`, but `{ref}` is "
+                            + (
+                                "only asked later"
+                                if self.index[ref] > self.index[step.id]
+                                else "never asked before this point"
+                            )
+                            + ", so it can never see that answer",
+                        )
+                if ack.when is not None:
+                    continue
+                english = ack.wording.text.get("en") or ""
+                found = _PRAISE.search(english)
+                if found:
+                    self.report(
+                        self.text_path(here, ack.wording.text, "en") or here,
+                        f"“{found.group(0)}” is said after any answer here, even “nothing is "
+                        "working”; keep words said after any answer neutral (like “Thank you "
+                        "for telling me.”), or give the praise a `when:` (like a high score or "
+                        "a chosen option)",
+                    )
+
+    def check_summary_length(self) -> None:
+        """'Here are your answers' should fit on one phone screen with typical answers (see
+        bot/engine/typical.py for the measure)."""
+        check = self.script.check_step
+        if check is None:
+            return
+        for lang in self.script.languages:
+            try:
+                size = summary_length(self.script, lang)
+            except Exception:  # noqa: S112 (a walk the measure can't make refuses nothing)
+                continue
+            if size is not None and size > SCREEN_CHARACTERS:
+                self.report(
+                    self.step_path(check),
+                    f"with typical short answers, the {LANG_NAMES.get(lang, lang)} 'Here are "
+                    f"your answers' has {size} characters, more than one phone screen "
+                    f"(about {SCREEN_CHARACTERS}); give the questions shorter `short:` names, "
+                    "or ask fewer questions",
+                )
+
     # ---- plain language ---------------------------------------------------------------------
 
     def check_plain_language(self) -> None:
@@ -644,11 +714,17 @@ class _Analysis:
                     )
         if target is None:
             return
-        for number, step in enumerate(self.steps):
-            english = step.text.get("en")
+        graded = [(number, step.text) for number, step in enumerate(self.steps)]
+        graded += [
+            (number, ack.wording.text)
+            for number, step in enumerate(self.steps)
+            for ack in getattr(step, "acks", ())
+        ]
+        for number, text in graded:
+            english = text.get("en")
             if not english:
                 continue
-            where = self.text_path(("steps", number), step.text, "en")
+            where = self.text_path(("steps", number), text, "en")
             if where is None:
                 continue  # the engine's own words (like the check-your-answers question)
             measured = readability.grade(english)

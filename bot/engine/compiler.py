@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import PurePath
 
 from . import loader
+from .acks import Ack
 from .conditions import (
     AllOf,
     Always,
@@ -36,9 +37,7 @@ from .loader import Document, Path
 from .model import END
 from .piping import Wording
 from .schema import (
-    AllOf as AllOfModel,
-)
-from .schema import (
+    AckRule,
     AnswerTest,
     CheckStep,
     LangTexts,
@@ -49,6 +48,9 @@ from .schema import (
     TextQuestion,
     YesNoQuestion,
     as_text,
+)
+from .schema import (
+    AllOf as AllOfModel,
 )
 from .schema import AnyOf as AnyOfModel
 from .schema import Condition as ConditionModel
@@ -120,6 +122,7 @@ class _Compiler:
             self.index_of.setdefault(step_id, index)
         self.kinds: list[AnswerKind | None] = [self._kind(i, s) for i, s in enumerate(model.steps)]
         self.whens: list[Condition | None] = [None] * len(model.steps)
+        self.acks: list[tuple[Ack, ...]] = [()] * len(model.steps)
 
     # ---- reporting ------------------------------------------------------------------------
 
@@ -154,6 +157,7 @@ class _Compiler:
         self.check_labels()
         self.check_pipes()
         self.compile_whens()
+        self.compile_acks()
         routes = self.routes()
         self.check_targets()
         if len(set(self.ids)) == len(self.ids):  # with a repeated id, routes are ambiguous
@@ -216,6 +220,7 @@ class _Compiler:
             expected_worries=frozenset(getattr(step, "expected_worries", None) or ()),
             check=check,
             wording=Wording.of(text),
+            acks=self.acks[index],
         )
 
     def routes(self) -> dict[str, list[Route]]:
@@ -265,6 +270,39 @@ class _Compiler:
         for index, step in enumerate(self.model.steps):
             if step.when is not None:
                 self.whens[index] = self.condition(step.when, ("steps", index, "when"), index)
+
+    def compile_acks(self) -> None:
+        """`ack:` — a text, or `{when, say}` rules tried in order; one without `when` last."""
+        questions = self.question_ids
+        for index, step in enumerate(self.model.steps):
+            raw = getattr(step, "ack", None)
+            if raw is None:
+                continue
+            here: Path = ("steps", index, "ack")
+            rules = raw if isinstance(raw, list) else [AckRule(when=None, say=raw)]
+            if not rules:
+                self.error(here, "`ack` has no lines; write a text, or remove `ack:`")
+                continue
+            built: list[Ack] = []
+            for number, rule in enumerate(rules):
+                path: Path = (*here, number) if isinstance(raw, list) else here
+                when = None
+                if rule.when is not None:
+                    # The answer just given may be tested (unlike a step's own `when:`).
+                    when = self.condition(rule.when, (*path, "when"), None)
+                elif number != len(rules) - 1:
+                    self.error(
+                        path,
+                        "a line without `when:` is said after any answer, so it must be the "
+                        "last; the lines below it are never used",
+                    )
+                text = as_text(rule.say)
+                wording = Wording.of(text)
+                self._check_slots(
+                    (*path, "say") if isinstance(raw, list) else path, wording, questions, None
+                )
+                built.append(Ack(wording, when))
+            self.acks[index] = tuple(built)
 
     def condition(self, model: ConditionModel, path: Path, owner: int | None) -> Condition:
         if isinstance(model, AllOfModel):
@@ -444,6 +482,12 @@ class _Compiler:
             short = getattr(step, "short", None)
             if short is not None:
                 yield (*here, "short"), short
+            ack = getattr(step, "ack", None)
+            if isinstance(ack, list):
+                for number, rule in enumerate(ack):
+                    yield (*here, "ack", number, "say"), rule.say
+            elif ack is not None:
+                yield (*here, "ack"), ack
             kind = self.kinds[index]
             if kind is not None:
                 for path, text in kind.texts():

@@ -253,6 +253,16 @@ def outline(
         for paragraph in step.text.pick(lang).splitlines():
             if paragraph.strip():
                 lines.extend(f"   | {piece}" for piece in wrap(paragraph.strip()))
+        for place, ack in enumerate(step.acks):
+            when = (
+                f"when {describe(ack.when, script, lang)}"
+                if ack.when is not None
+                else ("otherwise" if place else "after an answer")
+            )
+            lines.append(f"   Then says, {when} (not after a skip or 'no comment'):")
+            for paragraph in ack.wording.text.pick(lang).splitlines():
+                if paragraph.strip():
+                    lines.extend(f"   | {piece}" for piece in wrap(paragraph.strip()))
         ways = ways_on(script, step, lang)
         if len(ways) == 1 and not ways[0][1]:
             target = ways[0][0]

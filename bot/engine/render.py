@@ -19,19 +19,24 @@ from .system import (
     DECLINE_LABEL,
     DECLINE_TOKEN,
     DECLINED_DISPLAY,
+    DECLINED_LINE,
     KEEP_LABEL,
     KEEP_PRIVATE_LABEL,
     KEEP_TOKEN,
+    NOTHING_ANSWERED,
+    QUESTIONS_COUNT,
     SHARE_LABEL,
     SKIP_LABEL,
     SKIP_TOKEN,
     SKIPPED_DISPLAY,
+    SKIPPED_LINE,
     SUMMARY_EMPTY,
     SUMMARY_INTRO,
     WHICH_ANSWER,
+    join_words,
     said,
 )
-from .texts import split_message
+from .texts import Text, split_message
 
 Rows = tuple[tuple[Button, ...], ...]
 
@@ -42,6 +47,9 @@ SHARE_TOKEN: Final = "sh"  # noqa: S105
 PRIVATE_TOKEN: Final = "kp"  # noqa: S105
 CHANGING: Final = "change"  # the check step's draft while the person picks an answer to change
 MAX_CHANGE_BUTTONS: Final = 95  # Telegram shows at most 100 buttons under one message
+# Skipped questions are named on one line when they are few and short, else counted.
+FOLD_NAMES: Final = 4
+FOLD_LENGTH: Final = 100
 
 
 def say_prompts(script: Script, step: Step, state: ConversationState) -> tuple[Prompt, ...]:
@@ -136,15 +144,49 @@ def answer_line(script: Script, state: ConversationState, step_id: str, lang: st
 
 
 def summary_text(script: Script, state: ConversationState) -> str:
+    """ "Here are your answers": one line per answer, named by the question's `short` (or the
+    start of its text), never the whole question. Questions skipped (or "I'd rather not say")
+    are folded into one line each, so a summary of short answers fits on one phone screen;
+    when nothing was answered, one line says so."""
     lang = script.lang(state.lang)
-    entries = []
+    entries: list[str] = []
+    skipped: list[str] = []
+    declined: list[str] = []
     for step_id in changeable(script, state):
-        question = script.text_of(script.step(step_id), state.answers, lang)
-        answer = answer_line(script, state, step_id, lang).replace("\n", "\n→ ")
-        entries.append(f"{question}\n→ {answer}")
-    if not entries:
+        step = script.step(step_id)
+        label = step.label(lang)
+        value = state.answers.get(step_id)
+        shown = step.kind.show(value, lang) if value is not None and step.kind else ""
+        if step_id in state.declined:
+            declined.append(label)
+        elif not shown:
+            skipped.append(label)
+        elif "\n" in shown:
+            lines = "\n".join(f"• {line}" for line in shown.splitlines() if line.strip())
+            entries.append(f"{label}:\n{lines}")
+        else:
+            entries.append(f"{label}: {shown}")
+    if not entries and not skipped and not declined:
         return SUMMARY_EMPTY.pick(lang)
-    return "\n\n".join([SUMMARY_INTRO.pick(lang), *entries])
+    if not entries:
+        return NOTHING_ANSWERED.pick(lang)
+    folded = [
+        _folded(SKIPPED_LINE, skipped, lang),
+        _folded(DECLINED_LINE, declined, lang),
+    ]
+    return "\n\n".join(
+        [SUMMARY_INTRO.pick(lang), "\n".join(entries), *(line for line in folded if line)]
+    )
+
+
+def _folded(line: Text, labels: list[str], lang: str) -> str:
+    """'Skipped: A, B and C' — or, when that would be long, 'Skipped: 5 questions'."""
+    if not labels:
+        return ""
+    listed = join_words(labels, lang)
+    if len(labels) > FOLD_NAMES or len(listed) > FOLD_LENGTH:
+        listed = QUESTIONS_COUNT.pick(lang).replace("{count}", str(len(labels)))
+    return line.pick(lang).replace("{questions}", listed)
 
 
 def check_prompts(script: Script, state: ConversationState) -> tuple[Prompt, ...]:

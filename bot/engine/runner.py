@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from .acks import pick as pick_ack
 from .errors import EngineError, StateError
 from .kinds import Accepted, AnswerKind, Ctx, MultiChoiceKind, NoBack, Pending, normalise
 from .model import (
@@ -58,7 +59,7 @@ from .system import (
     SKIP_WORDS,
     SKIPPED_DISPLAY,
 )
-from .texts import DEFAULT_LANG
+from .texts import DEFAULT_LANG, split_message
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +182,9 @@ def _step(script: Script, state: ConversationState, input: Input, today: date | 
         return _again(script, state, reading, today)
     if isinstance(reading, Pending):
         return _pending(script, state, current, reading, isinstance(input, ButtonInput), today)
+    if reading.value is None:
+        # A kind that found nothing to keep (a list whose only item was all skipped): skipped.
+        return _answer(script, state, current, None, today)
     return _answer(script, state, current, reading, today)
 
 
@@ -240,7 +244,31 @@ def _answer(
     moved = _with_answer(state, current.id, value, declined)
     moved = replace(moved, path=(*state.path, current.id), draft=None)
     following = script.next_step(current.id, moved.answers)
-    return _arrive(script, moved, following, today, (recorded,))
+    outcome = _arrive(script, moved, following, today, (recorded,))
+    said = _ack(script, state, current, moved, reading)
+    if said:
+        outcome = replace(outcome, messages=(*said, *outcome.messages))
+    return outcome
+
+
+def _ack(
+    script: Script,
+    state: ConversationState,
+    current: Step,
+    moved: ConversationState,
+    reading: Accepted | None,
+) -> tuple[Prompt, ...]:
+    """The question's acknowledgement of this answer (`ack:`), if one fits: never after a
+    skip or "I'd rather not say" (`reading` is None), nor after words that refuse or say
+    nothing, nor on the way back to the summary after changing an answer."""
+    if reading is None or state.returning is not None:
+        return ()
+    found = pick_ack(current.acks, moved.answers, reading.value)
+    if found is None:
+        return ()
+    lang = script.lang(state.lang)
+    text = found.wording.render(lang, lambda name: script.piped(moved.answers, lang, name))
+    return tuple(Prompt(piece, (), current.id, None) for piece in split_message(text) if piece)
 
 
 def _pending(

@@ -251,11 +251,50 @@ class _Asks(_Model):
     rather_not_say: bool = Field(False, description='`true` adds an "I\'d rather not say" button.')
 
 
+class AckRule(_Model):
+    """One acknowledgement: what to say after the answer, and when (the first that holds)."""
+
+    when: Condition | None = Field(
+        None,
+        description="Say this only when the condition holds, like `{answer: week, more_than: 7}`. "
+        "Leave it out on the last one: it is said after any other answer.",
+    )
+    say: Text = Field(description="What to say, like 'Thank you for telling me.'")
+
+
+def _ack_tag(value: Any) -> str | None:
+    if isinstance(value, list):
+        return "rules"
+    return _text_tag(value)
+
+
+Ack = Annotated[
+    Annotated[NonBlank, Tag("plain")]
+    | Annotated[LangTexts, Tag("by_language")]
+    | Annotated[list[AckRule], Tag("rules")],
+    Discriminator(
+        _ack_tag,
+        custom_error_type="ack_shape",
+        custom_error_message="`ack` is a text (`en: ...`, `cy: ...`), or a list of "
+        "`- when: <condition>` + `say: <text>` lines",
+    ),
+]
+"""An acknowledgement: one text, or a list of `{when, say}` (the first that holds is said)."""
+
+
 class _Question(_Step, _Asks):
     short: Text | None = Field(
         None,
-        description="A few words naming this question (at most 30 characters), shown on the "
-        "'Change an answer' buttons. Without it, the start of the question is used.",
+        description="A few words naming this question (at most 30 characters), shown in "
+        "'Here are your answers' and on the 'Change an answer' buttons. Without it, the start "
+        "of the question is used.",
+    )
+    ack: Ack | None = Field(
+        None,
+        description="What Tandem says after an answer, before the next step: a text, or a list "
+        "of `- when: <condition>` + `say: <text>` (the first that holds; one without `when` "
+        'last, for any other answer). Never said after a skip, "I\'d rather not say", or an '
+        "answer like 'no comment' or 'nothing'.",
     )
     asks_for_call: bool = Field(
         False,
@@ -717,6 +756,7 @@ class ScriptModel(_Model):
 
 
 _REBUILD: tuple[type[BaseModel], ...] = (
+    AckRule,
     AllOf,
     AnyOf,
     NotOf,
@@ -734,6 +774,7 @@ TAG_MODELS: dict[str, type[BaseModel]] = {
     **ITEM_KINDS,
     **CONDITION_MODELS,
     "by_language": LangTexts,
+    "rules": AckRule,
 }
 """Union tags pydantic puts in error locations, and the model each stands for."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .acks import Ack
 from .conditions import Condition, Route
 from .errors import ScriptProblem, StateError
 from .flow import Flow
@@ -48,6 +49,8 @@ class Step:
     expected_worries: frozenset[str] = frozenset()
     check: CheckAnswers | None = None
     wording: Wording | None = field(default=None, repr=False, compare=False)
+    # `ack:` — said after an answer, before the next step (the first whose `when` holds).
+    acks: tuple[Ack, ...] = ()
 
     @property
     def is_question(self) -> bool:

@@ -66,6 +66,14 @@ SHARE_QUESTION: Final = Text(
         "Gallwch newid ateb yn gyntaf.",
     }
 )
+NOTHING_ANSWERED: Final = Text(
+    {"en": "You skipped every question.", "cy": "Fe wnaethoch chi hepgor pob cwestiwn."}
+)
+SKIPPED_LINE: Final = Text({"en": "Skipped: {questions}", "cy": "Wedi'u hepgor: {questions}"})
+DECLINED_LINE: Final = Text(
+    {"en": "Rather not say: {questions}", "cy": "Gwell peidio â dweud: {questions}"}
+)
+QUESTIONS_COUNT: Final = Text({"en": "{count} questions", "cy": "{count} cwestiwn"})
 CHANGE_LABEL: Final = Text({"en": "Change an answer", "cy": "Newid ateb"})
 SHARE_LABEL: Final = Text(
     {"en": "Share with my probation officer", "cy": "Rhannu gyda fy swyddog prawf"}

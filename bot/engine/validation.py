@@ -108,7 +108,7 @@ def _unknown_key(key: str, loc: tuple[str | int, ...]) -> str:
         return "a step can't have both `say:` and `ask:`; make them two steps"
     if owner is SayStep and key in STEP_KEYS:
         return f"`{key}:` only works on a question (a step with `ask:`), not on a `say:` step"
-    if owner in ITEM_KINDS.values() and key in ("next", "when", "end", "short"):
+    if owner in ITEM_KINDS.values() and key in ("next", "when", "end", "short", "ack"):
         return (
             f"`{key}:` doesn't work on a question inside a list: each item's questions are "
             "asked in order"

@@ -70,6 +70,21 @@ def bench_reading() -> None:
         _row(f"highest reading grade, {script.id}", figure, "<= 6")
 
 
+def bench_summaries() -> None:
+    """'Here are your answers' with typical short answers (bot/engine/typical.py)."""
+    from bot.engine.typical import SCREEN_CHARACTERS, summary_length
+
+    scripts = engine.load_dialogues(DIALOGUES).scripts
+    for script in sorted(scripts.values(), key=lambda s: s.id):
+        sizes = [summary_length(script, lang) for lang in script.languages]
+        figure = " / ".join("-" if size is None else str(size) for size in sizes)
+        _row(
+            f"check-your-answers characters, {script.id} ({'/'.join(script.languages)})",
+            f"{figure:>11}",
+            f"<= {SCREEN_CHARACTERS}",
+        )
+
+
 def bench_safeguarding() -> None:
     from tests.safeguarding.report import bench
 
@@ -212,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     step = bench_engine(500 if args.quick else 5000)
     _row("  ratio engine step / script load", f"{step / scripts:8.4f} x")
     bench_reading()
+    bench_summaries()
     bench_safeguarding()
     bench_typed_choices()
     asyncio.run(bench_async(args.quick))

@@ -49,10 +49,10 @@ def test_summary_then_the_sharing_choice(chat: Chat) -> None:
     summary, question = chat.last.messages
     assert summary.text == (
         "Here are your answers.\n\n"
-        "What should I call you?\n→ Sam\n\n"
-        "Are you working?\n→ Yes\n\n"
-        "What is your job?\n→ Builder\n\n"
-        "What are your plans?\n→ Skipped"
+        "Your name: Sam\n"
+        "Are you working?: Yes\n"
+        "What is your job?: Builder\n\n"
+        "Skipped: What are your plans?"
     )
     assert summary.buttons == ()
     assert question.text.startswith("Would you like to share these answers")
@@ -103,7 +103,7 @@ def test_change_an_answer_and_come_back(chat: Chat) -> None:
     chat.send("Get a van")
     # Straight back to the summary, with the new answer.
     assert chat.state.step == "check"
-    assert "What are your plans?\n→ Get a van" in chat.texts[0]
+    assert "What are your plans?: Get a van" in chat.texts[0]
     chat.click("Share with my probation officer")
     assert chat.db == {"name": "Sam", "working": True, "job": "Builder", "plans": "Get a van"}
 
@@ -126,7 +126,7 @@ def test_change_that_changes_the_path(chat: Chat) -> None:
     assert chat.question.text == "What is your job?"
     chat.send("Painter")
     assert chat.state.step == "check"
-    assert "What is your job?\n→ Painter" in chat.texts[0]
+    assert "What is your job?: Painter" in chat.texts[0]
 
 
 def test_keep_my_answer_returns_to_the_summary(chat: Chat) -> None:

@@ -395,25 +395,30 @@ def test_a_time_to_call_goes_with_the_request_for_a_call() -> None:
 
 
 def test_asks_for_call_and_call_time_are_refused_where_they_mean_nothing() -> None:
-    assert problems(make("""
+    assert problems(
+        make("""
     steps:
       - id: callback
         ask: Would you like a call?
         asks_for_call: true
-    """)) == [
+    """)
+    ) == [
         "t.yaml:7:5: `asks_for_call` goes on a yes/no question (`answer: yes_no`): "
         "a Yes is the request for a call"
     ]
-    assert problems(make("""
+    assert problems(
+        make("""
     steps:
       - id: when
         ask: When is a good time to call?
         call_time: true
-    """)) == [
+    """)
+    ) == [
         "t.yaml:7:5: `call_time` needs a question with `asks_for_call: true` above it: "
         "it is when to make that call"
     ]
-    assert problems(make("""
+    assert problems(
+        make("""
     steps:
       - id: callback
         ask: Would you like a call?
@@ -423,7 +428,8 @@ def test_asks_for_call_and_call_time_are_refused_where_they_mean_nothing() -> No
         ask: Morning or afternoon?
         choices: [{label: Morning}, {label: Afternoon}]
         call_time: true
-    """)) == [
+    """)
+    ) == [
         "t.yaml:12:5: `call_time` goes on a typed question (`ask:` with no `answer:`), "
         "like “When is a good time to call?”"
     ]

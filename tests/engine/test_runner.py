@@ -61,7 +61,7 @@ def test_whole_script_yes_branch(shipped: Script) -> None:
         assert chat.state.step == step_id
         chat.send(f"answer to {step_id}")
     # A thank-you message flows straight into the first hard-day question.
-    assert [m.step_id for m in chat.last.messages] == ["thanks_good", "bad_day"]
+    assert [m.step_id for m in chat.last.messages] == ["good_why", "bad_day"]
     for step_id in HARD:
         assert chat.state.step == step_id
         chat.send(f"answer to {step_id}")
@@ -75,7 +75,7 @@ def test_whole_script_yes_branch(shipped: Script) -> None:
     # Check your answers: a summary, then the sharing choice.
     assert chat.state.step == "check"
     assert chat.texts[0].startswith("Here are your answers.")
-    assert "→ Finding a job" in chat.texts[0]
+    assert ": Finding a job" in chat.texts[0]
     chat.click("Share with my probation officer")
     assert chat.last.finished is True
     assert chat.last.shared is True
@@ -176,14 +176,45 @@ def test_choice_button_on_a_text_question_is_forged(shipped: Script) -> None:
     assert chat.input(ButtonInput(1, "0")).problem is Problem.INVALID_BUTTON
 
 
+TEXT_ONLY = """
+steps:
+  - id: good_day
+    ask: Think of a good day. What do you do?
+"""
+
+
 @pytest.mark.parametrize("kind", ["sticker", "photo", "voice"])
-def test_media_where_text_is_expected(shipped: Script, kind: str) -> None:
-    chat = Chat(shipped)
+def test_media_where_text_is_expected(kind: str) -> None:
+    script = compile_ok(TEXT_ONLY)
+    chat = Chat(script)
     before = chat.state
-    outcome = chat.input(MediaInput(kind))
+    outcome = chat.input(MediaInput(kind, "file", "unique"))
     assert outcome.problem is Problem.NOT_TEXT
     assert outcome.state == before
-    assert outcome.messages == shipped.prompts("good_day", "en")
+    assert outcome.messages == script.prompts("good_day", "en")
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo"])
+def test_media_the_open_question_does_not_take(shipped: Script, kind: str) -> None:
+    chat = Chat(shipped)
+    before = chat.state
+    outcome = chat.input(MediaInput(kind, "file", "unique"))
+    assert outcome.problem is Problem.NEED_MEDIA
+    assert outcome.state == before
+
+
+def test_a_voice_note_answers_an_open_question(shipped: Script) -> None:
+    chat = Chat(shipped)
+    outcome = chat.input(MediaInput("voice", "file", "unique", 7))
+    assert outcome.problem is None
+    [answer] = outcome.answers
+    assert answer.value == {
+        "media": "voice",
+        "file_id": "file",
+        "file_unique_id": "unique",
+        "duration": 7,
+    }
+    assert chat.state.step == "good_where"
 
 
 def test_media_or_other_words_where_a_button_is_expected(shipped: Script) -> None:

@@ -60,8 +60,8 @@ def test_the_shipped_script_in_welsh(shipped: Script) -> None:
     answer = chat.click("Dim nawr").answers[0]
     assert (answer.value, answer.display) == ("not_now", "Dim nawr")
     assert chat.texts[0].startswith("Dyma eich atebion.")
-    assert "→ Mynd am dro" in chat.texts[0]
-    assert "→ Wedi'i hepgor" in chat.texts[0]
+    assert ": Mynd am dro" in chat.texts[0]
+    assert "Wedi'u hepgor: " in chat.texts[0]
     assert chat.labels == [
         "Newid ateb",
         "Rhannu gyda fy swyddog prawf",

@@ -104,5 +104,3 @@ async def test_a_flag_dealt_with_in_time_goes_no_further(tandem: Harness) -> Non
     await move_on(tandem, hours=30)
     flag, notes = await flag_and_notes(tandem, senior)
     assert flag.escalated_at is None and notes == []
-
-

@@ -45,16 +45,28 @@ async def current(chat: Chat) -> tuple[Message, int, dict[str, str]]:
     return message, turn, buttons
 
 
-async def settled(chat: Chat, before: int) -> list[Message]:
-    """Wait until Tandem has answered the last action (a newer turn or a newer message), then
-    until the chat is quiet."""
+async def settled(chat: Chat, before: int, *, newer: bool = True) -> list[Message]:
+    """Wait until Tandem has answered the last action — with `newer`, until a question with a
+    newer turn (or the end of the tool) has arrived, so an acknowledgement sent just before the
+    next question is never taken for the whole answer on a busy machine — then until the chat
+    is quiet."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 20
+    deadline = loop.time() + 30
+    replies: list[Message] = []
     while loop.time() < deadline:
         replies = await chat.replies(settle=0.5, timeout=5)
-        if replies:
+        if replies and (not newer or await moved_on(chat, before)):
             return replies
+    if replies:
+        return replies  # the same question again (a refused answer): the walker carries on
     raise AssertionError(f"no answer after turn {before}")
+
+
+async def moved_on(chat: Chat, before: int) -> bool:
+    messages = await chat.bot_messages()
+    return any(tokens(m)[0] > before for m in messages) or any(
+        text in (m.text or "") for m in messages for text in FINISHED.values()
+    )
 
 
 async def walk(chat: Chat, lang: str, title: str) -> int:
@@ -75,7 +87,7 @@ async def walk(chat: Chat, lang: str, title: str) -> int:
         elif "d" in buttons:
             ticks = [t for t in active if t[:1] == "t" and t[1:].isdigit()]
             await chat.press(message.id, buttons[ticks[0]])
-            await settled(chat, turn)
+            await settled(chat, turn, newer=False)
             [ticked] = [m for m in await chat.bot_messages() if m.id == message.id]
             await chat.press(message.id, tokens(ticked)[1]["d"])
         elif active:

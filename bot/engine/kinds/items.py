@@ -78,10 +78,16 @@ class _Draft:
         return {"items": items, "item": dict(self.item), "at": self.at, "sub": self.sub}
 
 
+def _empty(item: dict[str, AnswerValue]) -> bool:
+    """An item with no answer at all: an "Add another" the person didn't want, whose
+    questions were all skipped. It is never stored, shown or shared."""
+    return all(value is None for value in item.values())
+
+
 def _items(value: AnswerValue) -> list[dict[str, AnswerValue]]:
     if not isinstance(value, list):
         return []
-    return [item for item in value if isinstance(item, dict)]
+    return [item for item in value if isinstance(item, dict) and not _empty(item)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +220,12 @@ class ListKind(AnswerKind):
             return Pending(
                 _Draft(d.items, item, d.at + 1, following.kind.begin(item.get(following.id))).json()
             )
+        if _empty(item):
+            if not d.items:
+                # Every question of the first item skipped: the list is skipped.
+                return Accepted(None, "")
+            # An unwanted "Add another": drop it and ask again whether there is anyone else.
+            return Pending(_Draft(d.items, {}, -1, None).json())
         items = [*d.items, item]
         whole: list[AnswerValue] = list(items)
         record = Accepted(whole, self.show(whole, lang))

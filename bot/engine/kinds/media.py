@@ -62,7 +62,15 @@ class MediaKind(AnswerKind):
             return name + _duration(value.get("duration"))
         return "" if value is None else str(value)
 
+    def expects_now(self, draft: AnswerValue) -> Expects:
+        # Typed words are an answer too: a typed "3" is the answer, not a button's number.
+        return "text" if self.also_text else self.expects
+
     def pipe(self, value: AnswerValue, lang: str) -> str:
+        if isinstance(value, dict) and self.also_text:
+            # A voice note in place of words: "What works with your voice note?" would read
+            # badly, so the sentence uses its `{id or ...}` words, or is left out.
+            return ""
         if isinstance(value, dict):
             kind = value.get("media")
             name = _name(kind if isinstance(kind, str) else "", lang)
