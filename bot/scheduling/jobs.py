@@ -4,9 +4,10 @@ messages in the outbox, and returns the outcome kept on the job:
 
   sent | expired | opened | deferred | skipped:<why>
 
-Anything sent unasked starts with a neutral first line ("You have something new in Tandem."),
-so a lock screen gives nothing away, and waits out the person's quiet hours: a job due in them
-is moved to the next allowed moment ("deferred") instead of being sent.
+Anything sent unasked is one neutral line ("You have something new in Tandem.") with a "Show
+me" button, so a lock screen gives nothing away; what it is about shows after the tap
+(bot/conversations/notices.py). It waits out the person's quiet hours: a job due in them is
+moved to the next allowed moment ("deferred") instead of being sent.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversations import callbacks
+from bot.conversations import callbacks, notices
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import MAX_TEXT, Button, Outgoing
@@ -35,7 +36,6 @@ from storage.models import (
     ServiceUser,
     Staff,
 )
-from storage.outbox import enqueue
 
 # At most this many nudges to one person in any seven days, whatever is set for them.
 NUDGES_A_WEEK = 3
@@ -66,15 +66,16 @@ class Context:
     catalogue: Catalogue
     queued: int = 0
 
-    def send(self, person: ServiceUser, text: str, rows: list[tuple[Button, ...]]) -> None:
+    async def send(
+        self, person: ServiceUser, kind: notices.Kind, text: str, rows: list[tuple[Button, ...]]
+    ) -> None:
+        """A neutral line with "Show me"; ``text`` and its buttons show after the tap."""
         assert person.telegram_chat_id is not None
         if len(text) > MAX_TEXT:
             text = text[: MAX_TEXT - 1] + "…"
-        # The buttons stay pressable after newer messages: starting a tool checks itself.
+        # The buttons stay pressable after newer messages: each checks itself when pressed.
         message = Outgoing(person.telegram_chat_id, text, tuple(rows), keep_buttons=True)
-        enqueue(
-            self.session, message.chat_id, message.to_payload(), person_id=person.id, now=self.now
-        )
+        await notices.queue(self.session, person, kind, [message], now=self.now)
         self.queued += 1
 
 
@@ -213,10 +214,10 @@ async def invite(ctx: Context, job: Job) -> str:
             say("invite_many", lang, who=who, day=day), *(f"• {title}" for _, title in tools)
         )
     note = say("invite_note", lang, who=who, note=assignment.note) if assignment.note else None
-    text = _lines(say("new_in_tandem", lang), asked)
+    text = asked
     if note:
         text += "\n\n" + note
-    ctx.send(person, text, _start_rows(tools, lang))
+    await ctx.send(person, "invitation", text, _start_rows(tools, lang))
     for each in group:
         each.invited_at = ctx.now
         each.updated_at = ctx.now
@@ -283,8 +284,8 @@ async def nudge(ctx: Context, job: Job) -> str:
         asked = _lines(
             say("nudge_many", lang, who=who, day=day), *(f"• {title}" for _, title in tools)
         )
-    text = _lines(say("new_in_tandem", lang), asked) + "\n\n" + say("nudge_stop", lang)
-    ctx.send(person, text, _start_rows(tools, lang))
+    text = asked + "\n\n" + say("nudge_stop", lang)
+    await ctx.send(person, "nudge", text, _start_rows(tools, lang))
     for each in group:
         each.last_nudged_at = ctx.now
         each.nudges += 1
@@ -357,8 +358,10 @@ async def _appointment_reminder(ctx: Context, job: Job, *, days_ahead: int) -> s
         )
     else:
         said = say("appointment_today", lang, time=when, where=where)
-    text = _lines(say("new_in_tandem", lang), said) + "\n\n" + say("appointment_cant_come", lang)
-    ctx.send(person, text, [])
+    text = said + "\n\n" + say("appointment_cant_come", lang)
+    assert appointment.id is not None
+    cant = Button(say("cant_make_it", lang), callbacks.cant_make_it(appointment.id))
+    await ctx.send(person, "appointment", text, [(cant,)])
     return "sent"
 
 
