@@ -3,11 +3,10 @@ since I last looked and what is in progress.
 
 Order: open flags that went to the seniors because nobody dealt with them in time (first of
 all), then open safeguarding flags, then open requests for a call and appointments they said
-they can't make, then shared answers the
-script's `attention` rules picked out that are not reviewed yet; then the soonest next
-appointment (none last); then the name. Whether a call is safe is tagged before any "Call
-requested". A senior also sees, above it all, the list of flags sent to the seniors: who,
-whose caseload, and how long it has waited.
+they can't make, then shared answers the script's `attention` rules picked out that are not
+reviewed yet; then the soonest next appointment (none last); then the name. Whether a call is
+safe is tagged before any "Call requested". A senior also sees, above it all, the list of flags
+sent to the seniors: who, whose caseload, and how long it has waited.
 
 The page runs a fixed number of queries whatever the size of the caseload: the people, then one
 aggregate query per kind of thing (flags, conversations, plan items, appointments), each grouped
