@@ -13,7 +13,8 @@ when the person taps. Everything else after the tap follows as replies (the pers
 at the chat by then): a plan's steps, one message each with their own buttons.
 
 The content lives in the database, not in memory, so a second tap, or a tap after a restart,
-shows it again; and the edit goes through the outbox like every reply, so a crash can delay it
+shows it again; it is kept in each language Tandem speaks, so someone who switched language
+since sees it in theirs; and the edit goes through the outbox like every reply, so a crash can delay it
 but not lose it. A second tap does not send the follow-up messages again.
 
 Nothing else may queue a message that was not asked for: `queue` is the only way
@@ -22,9 +23,9 @@ Nothing else may queue a message that was not asked for: `queue` is the only way
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,6 +42,8 @@ Kind = Literal["invitation", "nudge", "appointment", "plan"]
 KINDS: tuple[Kind, ...] = ("invitation", "nudge", "appointment", "plan")
 
 NEUTRAL = "new_in_tandem"
+# What a notice is about, in a given language (the first message is edited into the notice).
+Render = Callable[[str], Sequence[Outgoing]]
 
 
 def neutral_text(lang: str) -> str:
@@ -51,13 +54,16 @@ async def queue(
     session: AsyncSession,
     person: ServiceUser,
     kind: Kind,
-    content: Sequence[Outgoing],
+    render: Render,
     *,
     now: datetime,
 ) -> OutboxMessage:
-    """Queue one neutral line with a "Show me" button; ``content`` (the first message is
-    edited into it on the tap, the rest follow it) is kept with it."""
-    assert person.telegram_chat_id is not None and content
+    """Queue one neutral line with a "Show me" button, in the person's language; what
+    ``render`` makes of it in each language is kept with it (on the tap, the first message
+    is edited into it and the rest follow)."""
+    assert person.telegram_chat_id is not None
+    content = {lang: [m.to_payload() for m in render(lang)] for lang in callbacks.LANGS}
+    assert all(content.values()), "a notice must be about something"
     if kind not in KINDS:
         raise ValueError(f"unknown kind of notice {kind!r}")
     lang = person.language
@@ -79,18 +85,21 @@ async def queue(
     )
     row.payload = {
         **notice.to_payload(),
-        outbox.NOTICE: {"kind": kind, "content": [m.to_payload() for m in content]},
+        outbox.NOTICE: {"kind": kind, "lang": lang, "content": content},
     }
     session.add(row)
     return row
 
 
-def content_of(chat_id: int, payload: dict[str, object]) -> list[Outgoing]:
-    """The messages kept behind a notice (none for any other message)."""
+def content_of(chat_id: int, payload: dict[str, Any], lang: str | None = None) -> list[Outgoing]:
+    """The messages kept behind a notice, in ``lang`` (else the language it was sent in);
+    none for any other message."""
     held = payload.get(outbox.NOTICE)
     if not isinstance(held, dict):
         return []
-    return [Outgoing.from_payload(chat_id, p) for p in held.get("content", [])]
+    content = held.get("content") or {}
+    chosen = content.get(lang) or content.get(held.get("lang")) or []
+    return [Outgoing.from_payload(chat_id, p) for p in chosen]
 
 
 async def show(t: Turn, data: callbacks.ShowNotice) -> None:
@@ -102,7 +111,7 @@ async def show(t: Turn, data: callbacks.ShowNotice) -> None:
     if row is None or row.service_user_id not in (None, person_id):
         t.toast = say("invalid_button", t.lang)
         return
-    first, *rest = content_of(inc.chat_id, row.payload)
+    first, *rest = content_of(inc.chat_id, row.payload, t.lang)
     t.out.append(
         Outgoing(
             inc.chat_id,

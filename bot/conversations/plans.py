@@ -63,10 +63,12 @@ def item_buttons(item: PlanItem, lang: str) -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def plan_messages(person: ServiceUser, items: Sequence[PlanItem], with_name: str) -> list[Outgoing]:
-    """A short introduction, then one message per step, in the person's language."""
+def plan_messages(
+    person: ServiceUser, items: Sequence[PlanItem], with_name: str, lang: str | None = None
+) -> list[Outgoing]:
+    """A short introduction, then one message per step, in ``lang`` (else the person's)."""
     assert person.telegram_chat_id is not None
-    lang = person.language
+    lang = lang or person.language
     chat = person.telegram_chat_id
     out = [Outgoing(chat, say("plan_intro", lang, name=with_name))]
     # Kept pressable whatever the person does next (a tool's question would otherwise take
@@ -90,13 +92,15 @@ async def queue_plan(
     Telegram) and mark each as sent at its current wording. Returns the messages that the
     person sees once they tap "Show me" on the one neutral line that goes first (notices.py):
     the introduction, edited into it, then the steps."""
-    messages = plan_messages(person, items, with_name)
-    await notices.queue(session, person, "plan", messages, now=now)
+    shown = len(items) + 1
+    await notices.queue(
+        session, person, "plan", lambda lang: plan_messages(person, items, with_name, lang), now=now
+    )
     for item in items:
         item.sent_at = now
         item.sent_revision = item.revision
         session.add(item)
-    return len(messages)
+    return shown
 
 
 # -- the person's side, inside the update's transaction ---------------------------------------

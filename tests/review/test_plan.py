@@ -33,7 +33,8 @@ async def items_of(review: ReviewHarness, person: ServiceUser) -> list[PlanItem]
 
 def behind(row: OutboxMessage) -> list[dict[str, Any]]:
     """The messages a notice shows once the person taps "Show me"."""
-    return list(row.payload["notice"]["content"])
+    notice = row.payload["notice"]
+    return list(notice["content"][notice["lang"]])
 
 
 async def outbox(review: ReviewHarness) -> list[OutboxMessage]:

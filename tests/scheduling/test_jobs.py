@@ -511,7 +511,7 @@ async def test_a_failing_job_is_tried_again_later_without_holding_up_the_others(
 
     async def broken(ctx: Context, job: Job) -> str:
         calls.append(job.ref_id)
-        await ctx.send(await _someone(ctx), "nudge", "never sent", [])
+        await ctx.send(await _someone(ctx), "nudge", lambda lang: ("never sent", []))
         raise RuntimeError("a bug")
 
     alex = await world.person()

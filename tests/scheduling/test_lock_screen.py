@@ -197,9 +197,10 @@ async def test_every_unprompted_message_starts_with_the_same_neutral_line(
         assert row.payload["text"][:PREVIEW] == NEUTRAL[lang]
         assert row.payload["buttons"] == [[[SHOW_ME[lang], callbacks.show_notice(row.id or 0)]]]
         assert row.payload["notice"]["kind"] in notices.KINDS
-        # What it is about is kept behind it, in the person's language.
-        content = notices.content_of(row.chat_id, row.payload)
-        assert content and all(m.text and NEUTRAL[lang] not in m.text for m in content)
+        # What it is about is kept behind it, in every language (the person may switch).
+        for each in NEUTRAL:
+            content = notices.content_of(row.chat_id, row.payload, each)
+            assert content and all(m.text and NEUTRAL[each] not in m.text for m in content)
     # The producer's own kind comes last (a nudge follows its invitation).
     assert rows[-1].payload["notice"]["kind"] == kind
     if producer == "invitation":

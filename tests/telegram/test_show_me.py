@@ -183,3 +183,20 @@ async def test_a_show_me_that_is_not_theirs_does_nothing(tandem: Harness) -> Non
     await chat.press(menu.id, data)
     await chat.wait_for_toast("That button doesn't work any more.")
     assert all(NOTE not in (m.text or "") for m in await chat.bot_messages())
+
+
+async def test_switched_to_welsh_before_the_tap_it_shows_in_welsh(tandem: Harness) -> None:
+    chat, person_id = await tandem.joined_chat("Cai")
+    clock = clock_of(tandem)
+    clock.now = monday = next_monday(clock.now)
+    await from_now_on(chat)
+    await set_tool(tandem, person_id, at(monday, 10, 30, days=8), note=NOTE)
+    invitation = await notice(tandem, chat)
+    await chat.send("/language")
+    await chat.wait_for(lambda m: "Cymraeg" in m.labels)
+    await chat.click("Cymraeg")
+    await chat.wait_for("Beth hoffech chi ei wneud?")
+    # The English "Show me" on the message that came before the switch.
+    shown = await show_me(chat, invitation)
+    assert (shown.text or "").startswith("Hoffai Sam i chi roi cynnig ar: ")
+    assert [label[:9] for label in shown.labels] == ["Dechrau: "]
