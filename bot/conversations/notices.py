@@ -107,11 +107,12 @@ async def show(t: Turn, data: callbacks.ShowNotice) -> None:
     time only."""
     inc = t.incoming
     row = await outbox.notice(t.session, data.outbox_id, inc.chat_id)
-    person_id = t.person.id if t.person else None
-    if row is None or row.service_user_id not in (None, person_id):
+    if row is None or t.person is None or row.service_user_id != t.person.id:
         t.toast = say("invalid_button", t.lang)
         return
     first, *rest = content_of(inc.chat_id, row.payload, t.lang)
+    # Edited into the message pressed (Telegram may leave that out for a very old message:
+    # then the content comes as a new message, which is as good).
     t.out.append(
         Outgoing(
             inc.chat_id,
