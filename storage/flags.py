@@ -1,5 +1,6 @@
-"""Flags for the review app: safeguarding matches and requests for a call, and what the person
-adds to a safeguarding flag while its crisis reply waits for them."""
+"""Flags for the review app: safeguarding matches, requests for a call, an appointment the person
+said they can't make, and what the person adds to a safeguarding flag while its crisis reply
+waits for them."""
 
 from __future__ import annotations
 
@@ -75,3 +76,18 @@ async def awaiting_times(session: AsyncSession, person_id: int) -> Flag | None:
 
 def add_flag_message(session: AsyncSession, message: FlagMessage) -> None:
     session.add(message)
+
+
+CANT_ATTEND = "cant_attend"
+
+
+async def cant_attend_flag(
+    session: AsyncSession, person_id: int, appointment_id: int
+) -> Flag | None:
+    """The flag already raised when the person said they can't make this appointment."""
+    stmt = select(Flag).where(
+        Flag.service_user_id == person_id,
+        Flag.kind == CANT_ATTEND,
+        Flag.appointment_id == appointment_id,
+    )
+    return (await session.exec(stmt.limit(1))).first()

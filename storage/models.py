@@ -269,8 +269,10 @@ class Flag(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     service_user_id: int = Field(foreign_key="service_user.id")
     conversation_id: int | None = Field(default=None, foreign_key="conversation.id")
-    # safeguarding | callback
+    # safeguarding | callback | cant_attend (the person said they can't make an appointment)
     kind: str = Field(max_length=20)
+    # For cant_attend: the appointment they can't make.
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id")
     # For safeguarding: the most urgent category that matched, all of them, and the rule.
     category: str | None = Field(default=None, max_length=40)
     categories: list[str] = Field(default_factory=list, sa_type=JSONType)

@@ -323,3 +323,33 @@ async def _advance_slot(session: AsyncSession, key: str, now: float, span: float
         )
         value = (await session.exec(stmt)).scalar_one()
     return float(value)
+
+
+# -- notices: what Tandem sends unasked ----------------------------------------------------------
+# Payload key of a notice: one neutral line with a "Show me" button on the lock screen; what it
+# is about (``content``: the messages' payloads) is kept here, in the same row, until the
+# person taps. Kept in the database, not in memory: a tap after a restart, or a second tap,
+# finds it again.
+NOTICE = "notice"
+
+
+async def notice(session: AsyncSession, row_id: int, chat_id: int) -> OutboxMessage | None:
+    """The notice queued as this row for this chat, locked for the caller's transaction (two
+    taps at once take turns); None when there is none (an old or forged button)."""
+    stmt = (
+        select(OutboxMessage)
+        .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.chat_id) == chat_id)
+        .with_for_update()
+    )
+    row = (await session.exec(stmt)).first()
+    if row is None or not isinstance(row.payload.get(NOTICE), dict):
+        return None
+    return row
+
+
+def mark_notice_opened(session: AsyncSession, row: OutboxMessage, *, now: datetime) -> None:
+    """The person has tapped "Show me" on this notice (the first time counts)."""
+    held = dict(row.payload[NOTICE])
+    held.setdefault("opened_at", now.isoformat())
+    row.payload = {**row.payload, NOTICE: held}
+    session.add(row)

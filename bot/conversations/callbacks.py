@@ -13,6 +13,8 @@
   sf:<flag>:<y|n|t>       is it safe for your probation officer to call? yes / no / only at times
   safety                  make (or change) my safety plan
   pl:<item>:<revision>:<a|c|t>   agree / change / talk next time, on one plan item
+  s:<outbox row>          "Show me" on something Tandem sent unasked (bot/conversations/notices.py)
+  x:<appointment>         "I can't make it", on an appointment reminder
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -29,6 +31,7 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
 # ASCII digits only (str.isdigit would let "²" through to int()), no leading zeros.
 _PLAN = re.compile(r"([1-9][0-9]{0,17}):([1-9][0-9]{0,8}):([act])")
 _CRISIS = re.compile(r"([1-9][0-9]{0,17}):([lcop])")
+_ROW = re.compile(r"[1-9][0-9]{0,17}")
 _SAFE = re.compile(r"([1-9][0-9]{0,17}):([ynt])")
 
 
@@ -99,6 +102,16 @@ class PlanReply:
     choice: str  # a(gree) | c(hange) | t(alk about it next time)
 
 
+@dataclass(frozen=True)
+class ShowNotice:
+    outbox_id: int
+
+
+@dataclass(frozen=True)
+class CantMakeIt:
+    appointment_id: int
+
+
 Callback = (
     Consent
     | ShowMenu
@@ -112,6 +125,8 @@ Callback = (
     | ResumeConversation
     | AnswerButton
     | PlanReply
+    | ShowNotice
+    | CantMakeIt
 )
 
 
@@ -176,6 +191,14 @@ def plan_reply(item_id: int, revision: int, choice: str) -> str:
     return _checked(f"pl:{item_id}:{revision}:{choice}")
 
 
+def show_notice(outbox_id: int) -> str:
+    return _checked(f"s:{outbox_id}")
+
+
+def cant_make_it(appointment_id: int) -> str:
+    return _checked(f"x:{appointment_id}")
+
+
 def _checked(data: str) -> str:
     if len(data.encode()) > MAX_BYTES:
         raise ValueError("button data over Telegram's 64-byte limit")
@@ -185,6 +208,11 @@ def _checked(data: str) -> str:
 def _int(text: str) -> int | None:
     # isascii: str.isdigit also accepts digits like "²" that int() refuses.
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
+def _id(text: str) -> int | None:
+    """A row id: digits, not zero, no leading zeros."""
+    return int(text) if _ROW.fullmatch(text) else None
 
 
 def parse(data: str) -> Callback | None:
@@ -218,6 +246,10 @@ def parse(data: str) -> Callback | None:
         return CrisisChoice(int(crisis.group(1)), crisis.group(2))
     if kind == "sf" and (safe := _SAFE.fullmatch(rest)):
         return SafeToCall(int(safe.group(1)), safe.group(2))
+    if kind == "s" and (row := _id(rest)) is not None:
+        return ShowNotice(row)
+    if kind == "x" and (appointment := _id(rest)) is not None:
+        return CantMakeIt(appointment)
     if kind == "pl" and (plan := _PLAN.fullmatch(rest)):
         return PlanReply(int(plan.group(1)), int(plan.group(2)), plan.group(3))
     return None

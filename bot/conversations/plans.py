@@ -1,7 +1,8 @@
 """The plan made with the case manager, on the person's side.
 
-Each step of the plan arrives as a message of its own with three buttons: agree, change
-something, or talk about it next time. The reply is kept with the step (``PlanItem``). After
+The plan arrives behind one neutral line with a "Show me" button (notices.py), like everything
+Tandem sends unasked; after the tap, each step comes as a message of its own with three
+buttons: agree, change something, or talk about it next time. The reply is kept with the step (``PlanItem``). After
 "I'd change something" the person's next typed message is kept as their words for it.
 
 The review app queues the messages (``queue_plan``) in its own transaction; presses and words
@@ -20,13 +21,12 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversations import callbacks
+from bot.conversations import callbacks, notices
 from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
 from bot.engine.system import MONTHS
 from storage.models import PlanItem, ServiceUser
-from storage.outbox import enqueue
 
 # The button's choice -> what is kept as the response, and the label it carried.
 RESPONSES = {
@@ -63,10 +63,12 @@ def item_buttons(item: PlanItem, lang: str) -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def plan_messages(person: ServiceUser, items: Sequence[PlanItem], with_name: str) -> list[Outgoing]:
-    """A short introduction, then one message per step, in the person's language."""
+def plan_messages(
+    person: ServiceUser, items: Sequence[PlanItem], with_name: str, lang: str | None = None
+) -> list[Outgoing]:
+    """A short introduction, then one message per step, in ``lang`` (else the person's)."""
     assert person.telegram_chat_id is not None
-    lang = person.language
+    lang = lang or person.language
     chat = person.telegram_chat_id
     out = [Outgoing(chat, say("plan_intro", lang, name=with_name))]
     # Kept pressable whatever the person does next (a tool's question would otherwise take
@@ -78,7 +80,7 @@ def plan_messages(person: ServiceUser, items: Sequence[PlanItem], with_name: str
     return out
 
 
-def queue_plan(
+async def queue_plan(
     session: AsyncSession,
     person: ServiceUser,
     items: Sequence[PlanItem],
@@ -87,15 +89,18 @@ def queue_plan(
     now: datetime,
 ) -> int:
     """Queue these steps for the person (through the outbox: the review app never calls
-    Telegram) and mark each as sent at its current wording. Returns the messages queued."""
-    messages = plan_messages(person, items, with_name)
-    for message in messages:
-        enqueue(session, message.chat_id, message.to_payload(), person_id=person.id, now=now)
+    Telegram) and mark each as sent at its current wording. Returns the messages that the
+    person sees once they tap "Show me" on the one neutral line that goes first (notices.py):
+    the introduction, edited into it, then the steps."""
+    shown = len(items) + 1
+    await notices.queue(
+        session, person, "plan", lambda lang: plan_messages(person, items, with_name, lang), now=now
+    )
     for item in items:
         item.sent_at = now
         item.sent_revision = item.revision
         session.add(item)
-    return len(messages)
+    return shown
 
 
 # -- the person's side, inside the update's transaction ---------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.conversations import callbacks, crisis, plans
+from bot.conversations import callbacks, cant_make_it, crisis, notices, plans
 from bot.conversations.catalogue import Catalogue
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
@@ -115,7 +115,9 @@ class ConversationService(Onboarding):
     def _clear_old_buttons(self, t: Turn) -> None:
         """Whenever new buttons go out, the older ones come off first: only the newest
         question can be answered with a press."""
-        if t.person is None or not any(o.buttons for o in t.out if o.edit_message_id is None):
+        if t.person is None or t.keep_others:
+            return
+        if not any(o.buttons for o in t.out if o.edit_message_id is None):
             return
         pressed = t.incoming.button_message_id if t.incoming.kind is Kind.BUTTON else None
         t.out.insert(
@@ -339,6 +341,10 @@ class ConversationService(Onboarding):
             await self._call_me(t, data)
         elif isinstance(data, callbacks.PlanReply):
             await plans.pressed(t, data)
+        elif isinstance(data, callbacks.ShowNotice):
+            await notices.show(t, data)
+        elif isinstance(data, callbacks.CantMakeIt):
+            await cant_make_it.pressed(t, data)
         elif isinstance(data, callbacks.MakeSafetyPlan):
             await self._start_tool(t, crisis.SAFETY_PLAN)
         elif isinstance(data, callbacks.SetLanguage):

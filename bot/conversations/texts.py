@@ -299,9 +299,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "appointment_where_phone": ", by phone",
         "appointment_where_phone_on": ", by phone on {place}",
         "appointment_where_video": ", by video call",
-        "appointment_cant_come": (
-            "If you can't make it, please tell your probation officer as soon as you can."
+        "appointment_cant_come": "If you can't make it, tap the button below.",
+        "cant_make_it": "I can't make it",
+        "cant_make_it_told": (
+            "Thank you for telling me. I've let your probation officer know.\n\n"
+            "Please also contact your probation office as soon as you can, to say why and to "
+            "agree a new time. This message on its own does not change your appointment."
         ),
+        "cant_make_it_again": (
+            "You've told me already, and your probation officer knows. Please contact your "
+            "probation office as soon as you can to agree a new time."
+        ),
+        "cant_make_it_cancelled": (
+            "This appointment has been cancelled, so you don't need to do anything. "
+            "Send /next to see when your next one is."
+        ),
+        # Anything Tandem sends unasked is this one line and a button (bot/conversations/
+        # notices.py): what it is about shows only after the tap, so a lock screen gives
+        # nothing away.
+        "show_me": "Show me",
         "next_appointment": "Your next appointment is on {day} at {time}{where}.",
         "next_none": (
             "I don't know of an appointment for you yet. Your probation officer will tell you "
@@ -608,9 +624,23 @@ TEXTS: dict[str, dict[str, str]] = {
         "appointment_where_phone": ", dros y ffôn",
         "appointment_where_phone_on": ", dros y ffôn ar {place}",
         "appointment_where_video": ", ar alwad fideo",
-        "appointment_cant_come": (
-            "Os na allwch chi ddod, dywedwch wrth eich swyddog prawf cyn gynted ag y gallwch chi."
+        "appointment_cant_come": "Os na allwch chi ddod, pwyswch y botwm isod.",
+        "cant_make_it": "Alla i ddim dod",
+        "cant_make_it_told": (
+            "Diolch am ddweud wrtha i. Rydw i wedi rhoi gwybod i'ch swyddog prawf.\n\n"
+            "Cysylltwch â'ch swyddfa prawf hefyd cyn gynted ag y gallwch chi, i ddweud pam ac i "
+            "gytuno ar amser newydd. Dydy'r neges hon ar ei phen ei hun ddim yn newid eich "
+            "apwyntiad."
         ),
+        "cant_make_it_again": (
+            "Rydych chi wedi dweud wrtha i yn barod, ac mae eich swyddog prawf yn gwybod. "
+            "Cysylltwch â'ch swyddfa prawf cyn gynted ag y gallwch chi i gytuno ar amser newydd."
+        ),
+        "cant_make_it_cancelled": (
+            "Mae'r apwyntiad hwn wedi'i ganslo, felly does dim angen i chi wneud dim byd. "
+            "Anfonwch /next i weld pryd mae'r un nesaf."
+        ),
+        "show_me": "Dangos i mi",
         "next_appointment": "Mae eich apwyntiad nesaf {day} am {time}{where}.",
         "next_none": (
             "Dydw i ddim yn gwybod am apwyntiad i chi eto. Bydd eich swyddog prawf yn dweud "

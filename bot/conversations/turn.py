@@ -29,6 +29,9 @@ class Turn:
     # A crisis reply's choice, and its flag: the flag keeps the choice's outbox row, so a newer
     # choice can take the older one's buttons away.
     choice: tuple[Outgoing, Flag] | None = None
+    # What this turn sends does not take the buttons off earlier messages (what follows a
+    # "Show me" tap: the question the person was in keeps its buttons).
+    keep_others: bool = False
 
     @property
     def lang(self) -> str:

@@ -2,11 +2,11 @@
 since I last looked and what is in progress.
 
 Order: open flags that went to the seniors because nobody dealt with them in time (first of
-all), then open safeguarding flags, then open requests for a call, then shared answers the
-script's `attention` rules picked out that are not reviewed yet; then the soonest next
-appointment (none last); then the name. Whether a call is safe is tagged before any "Call
-requested". A senior also sees, above it all, the list of flags sent to the seniors: who,
-whose caseload, and how long it has waited.
+all), then open safeguarding flags, then open requests for a call and appointments they said
+they can't make, then shared answers the script's `attention` rules picked out that are not
+reviewed yet; then the soonest next appointment (none last); then the name. Whether a call is
+safe is tagged before any "Call requested". A senior also sees, above it all, the list of flags
+sent to the seniors: who, whose caseload, and how long it has waited.
 
 The page runs a fixed number of queries whatever the size of the caseload: the people, then one
 aggregate query per kind of thing (flags, conversations, plan items, appointments), each grouped
@@ -33,6 +33,7 @@ from bot.review.flags import flag_title
 from bot.review.web import config, render
 from bot.scheduling.escalation import waiting_words
 from storage.escalations import Escalated, escalated_open
+from storage.flags import CANT_ATTEND
 from storage.models import (
     Appointment,
     Assignment,
@@ -73,6 +74,8 @@ class Row:
     seen_at: datetime | None
     safeguarding: int = 0
     calls: int = 0
+    # Open flags saying they can't make an appointment.
+    cant_attend: int = 0
     reasons: list[str] = field(default_factory=list)
     next_appointment: datetime | None = None
     new: list[str] = field(default_factory=list)
@@ -92,7 +95,7 @@ class Row:
         """0 safeguarding, 1 a call asked for, 2 answers that need attention, 3 nothing."""
         if self.safeguarding:
             return 0
-        if self.calls:
+        if self.calls or self.cant_attend:
             return 1
         if self.reasons:
             return 2
@@ -112,6 +115,8 @@ class Row:
             tags.append(contact)
         if self.calls:
             tags.append(Tag("Call requested", "orange"))
+        if self.cant_attend:
+            tags.append(Tag("Can't make appointment", "orange"))
         tags += [Tag(reason, "yellow") for reason in self.reasons]
         return tags
 
@@ -222,6 +227,7 @@ async def caseload_rows(
             func.min(case((escalated, col(Flag.created_at)), else_=None)),
             _sum(open_flag & (col(Flag.contact) == "not_safe")),
             _sum(open_flag & (col(Flag.contact) == "times")),
+            _sum(open_flag & (col(Flag.kind) == CANT_ATTEND)),
         )
         .select_from(Flag)
         .outerjoin(PersonSeen, _seen_by(staff.id, col(Flag.service_user_id)))
@@ -229,9 +235,9 @@ async def caseload_rows(
         .group_by(col(Flag.service_user_id))
     )
     new_flags: dict[int, int] = {}
-    for pid, safeguarding, calls, fresh, sent_up, since, no_phone, times in flags.all():
+    for pid, safeguarding, calls, fresh, sent_up, since, no_phone, times, cant in flags.all():
         row = rows[pid]
-        row.safeguarding, row.calls = safeguarding, calls
+        row.safeguarding, row.calls, row.cant_attend = safeguarding, calls, cant
         row.escalated, row.no_phone, row.call_times = sent_up, no_phone, times
         row.escalated_since = _utc(since)
         new_flags[pid] = fresh

@@ -1,5 +1,5 @@
 """What staff see of a flag, on a person's page, the brief and the caseload: what raised it (the
-category, the person's words, a voice note or photo it came with), the messages added to it
+category, or the appointment they said they can't make; the person's words, a voice note or photo it came with), the messages added to it
 since, in order, what the person chose, whether a call is safe (shown before anything that
 suggests phoning), whether it went to the seniors, and the form to resolve it.
 
@@ -19,7 +19,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.conversations.catalogue import Catalogue
 from bot.review.web import uk_time
 from bot.scheduling.escalation import waiting_words
+from storage.appointments import appointments_by_id
 from storage.escalations import messages_of
+from storage.flags import CANT_ATTEND
 from storage.models import Flag, FlagMessage
 
 # Staff words for the safeguarding categories, when the rules file gives none.
@@ -57,6 +59,8 @@ def category_name(catalogue: Catalogue | None, category: str | None) -> str:
 def flag_title(catalogue: Catalogue | None, flag: Flag) -> str:
     if flag.kind == "callback":
         return "Asked for a call"
+    if flag.kind == CANT_ATTEND:
+        return "Can't make an appointment"
     if not flag.category:
         return "Safeguarding"
     return f"Safeguarding: {category_name(catalogue, flag.category)}"
@@ -149,6 +153,8 @@ class FlagView:
     choice: str | None = None
     # Every category that matched, in staff words (the first leads).
     categories: list[str] = field(default_factory=list)
+    # For "Can't make an appointment": when that appointment is (None: not known any more).
+    appointment_at: datetime | None = None
 
     @property
     def asked_for_call(self) -> bool:
@@ -189,6 +195,7 @@ async def flag_views(
     added messages. `tools` names the tool each conversation was (by conversation id): a name,
     never its answers."""
     added = await messages_of(session, (f.id for f in flags if f.id is not None))
+    appointments = await appointments_by_id(session, (f.appointment_id for f in flags))
     views = []
     # Those sent to the seniors first (the longest waiting first), then the order given.
     flags = sorted(
@@ -219,6 +226,11 @@ async def flag_views(
                 contact=contact_of(flag, asks_if_safe(catalogue, every)),
                 choice=choice_words(flag),
                 categories=[category_name(catalogue, c) for c in categories],
+                appointment_at=(
+                    appointments[flag.appointment_id].at
+                    if flag.appointment_id in appointments
+                    else None
+                ),
             )
         )
     return views

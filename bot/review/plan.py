@@ -407,7 +407,7 @@ async def send_plan(request: Request, person_id: int) -> Response:
         if not items:
             return _done(person_id, back, "nothing_to_send")
         with_name = await _made_with(session, person, staff)
-        queue_plan(session, person, items, with_name=with_name, now=cfg.clock())
+        await queue_plan(session, person, items, with_name=with_name, now=cfg.clock())
         audited(session, staff, "send_plan", person_id, items=[i.id for i in items])
     if cfg.on_queued:
         cfg.on_queued()

@@ -4,9 +4,10 @@ messages in the outbox, and returns the outcome kept on the job:
 
   sent | expired | opened | deferred | skipped:<why>
 
-Anything sent unasked starts with a neutral first line ("You have something new in Tandem."),
-so a lock screen gives nothing away, and waits out the person's quiet hours: a job due in them
-is moved to the next allowed moment ("deferred") instead of being sent.
+Anything sent unasked is one neutral line ("You have something new in Tandem.") with a "Show
+me" button, so a lock screen gives nothing away; what it is about shows after the tap
+(bot/conversations/notices.py). It waits out the person's quiet hours: a job due in them is
+moved to the next allowed moment ("deferred") instead of being sent.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime, time, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.conversations import callbacks
+from bot.conversations import callbacks, notices
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.dates import day_text, time_text, where_text
 from bot.conversations.messages import MAX_TEXT, Button, Outgoing
@@ -35,7 +36,6 @@ from storage.models import (
     ServiceUser,
     Staff,
 )
-from storage.outbox import enqueue
 
 # At most this many nudges to one person in any seven days, whatever is set for them.
 NUDGES_A_WEEK = 3
@@ -66,16 +66,25 @@ class Context:
     catalogue: Catalogue
     queued: int = 0
 
-    def send(self, person: ServiceUser, text: str, rows: list[tuple[Button, ...]]) -> None:
-        assert person.telegram_chat_id is not None
-        if len(text) > MAX_TEXT:
-            text = text[: MAX_TEXT - 1] + "…"
-        # The buttons stay pressable after newer messages: starting a tool checks itself.
-        message = Outgoing(person.telegram_chat_id, text, tuple(rows), keep_buttons=True)
-        enqueue(
-            self.session, message.chat_id, message.to_payload(), person_id=person.id, now=self.now
-        )
+    async def send(self, person: ServiceUser, kind: notices.Kind, render: Render) -> None:
+        """A neutral line with "Show me"; what ``render`` says in the person's language (the
+        text and its buttons) shows after the tap."""
+        chat = person.telegram_chat_id
+        assert chat is not None
+
+        def message(lang: str) -> list[Outgoing]:
+            text, rows = render(lang)
+            if len(text) > MAX_TEXT:
+                text = text[: MAX_TEXT - 1] + "…"
+            # The buttons stay pressable after newer messages: each checks itself when pressed.
+            return [Outgoing(chat, text, tuple(rows), keep_buttons=True)]
+
+        await notices.queue(self.session, person, kind, message, now=self.now)
         self.queued += 1
+
+
+# A message in a given language: its text and its rows of buttons.
+Render = Callable[[str], tuple[str, list[tuple[Button, ...]]]]
 
 
 Handler = Callable[[Context, Job], Awaitable[str]]
@@ -131,9 +140,11 @@ async def _assignment(ctx: Context, job: Job) -> tuple[Assignment, ServiceUser] 
     return (again, person) if again and person else (None, None)
 
 
-async def _who(ctx: Context, staff_id: int | None, lang: str) -> str:
+async def _who(ctx: Context, staff_id: int | None) -> Callable[[str], str]:
+    """Who set it, as the person knows them, in a given language."""
     staff = await ctx.session.get(Staff, staff_id) if staff_id is not None else None
-    return assignments.first_name(staff.name if staff else None) or say("someone_start", lang)
+    name = assignments.first_name(staff.name if staff else None)
+    return lambda lang: name or say("someone_start", lang)
 
 
 def _titles(ctx: Context, group: list[Assignment], lang: str) -> list[tuple[str, str]]:
@@ -198,25 +209,28 @@ async def invite(ctx: Context, job: Job) -> str:
         return f"skipped:{why}"
     if deferred := await _defer(ctx, job, person, before=assignment.due_at):
         return deferred
-    lang = person.language
     group = await _group(ctx, assignment)
-    tools = _titles(ctx, group, lang)
-    if not tools:
+    if not _titles(ctx, group, person.language):
         return "skipped:no_tool"
-    who = await _who(ctx, assignment.set_by, lang)
+    who = await _who(ctx, assignment.set_by)
     tz = zone(person.timezone)
-    day = day_text(assignment.due_at, tz, lang)
-    if len(tools) == 1:
-        asked = say("invite_one", lang, who=who, tool=tools[0][1], day=day)
-    else:
-        asked = _lines(
-            say("invite_many", lang, who=who, day=day), *(f"• {title}" for _, title in tools)
-        )
-    note = say("invite_note", lang, who=who, note=assignment.note) if assignment.note else None
-    text = _lines(say("new_in_tandem", lang), asked)
-    if note:
-        text += "\n\n" + note
-    ctx.send(person, text, _start_rows(tools, lang))
+    note = assignment.note
+
+    def render(lang: str) -> tuple[str, list[tuple[Button, ...]]]:
+        tools = _titles(ctx, group, lang)
+        day = day_text(assignment.due_at, tz, lang)
+        if len(tools) == 1:
+            text = say("invite_one", lang, who=who(lang), tool=tools[0][1], day=day)
+        else:
+            text = _lines(
+                say("invite_many", lang, who=who(lang), day=day),
+                *(f"• {title}" for _, title in tools),
+            )
+        if note:
+            text += "\n\n" + say("invite_note", lang, who=who(lang), note=note)
+        return text, _start_rows(tools, lang)
+
+    await ctx.send(person, "invitation", render)
     for each in group:
         each.invited_at = ctx.now
         each.updated_at = ctx.now
@@ -270,21 +284,25 @@ async def nudge(ctx: Context, job: Job) -> str:
         return "skipped:today"
     if len(recent) >= NUDGES_A_WEEK:
         return "skipped:week"
-    lang = person.language
     group = await _group(ctx, assignment)
-    tools = _titles(ctx, group, lang)
-    if not tools:
+    if not _titles(ctx, group, person.language):
         return "skipped:no_tool"
-    who = await _who(ctx, assignment.set_by, lang)
-    day = day_text(assignment.due_at, zone(person.timezone), lang)
-    if len(tools) == 1:
-        asked = say("nudge_one", lang, who=who, tool=tools[0][1], day=day)
-    else:
-        asked = _lines(
-            say("nudge_many", lang, who=who, day=day), *(f"• {title}" for _, title in tools)
-        )
-    text = _lines(say("new_in_tandem", lang), asked) + "\n\n" + say("nudge_stop", lang)
-    ctx.send(person, text, _start_rows(tools, lang))
+    who = await _who(ctx, assignment.set_by)
+    tz = zone(person.timezone)
+
+    def render(lang: str) -> tuple[str, list[tuple[Button, ...]]]:
+        tools = _titles(ctx, group, lang)
+        day = day_text(assignment.due_at, tz, lang)
+        if len(tools) == 1:
+            asked = say("nudge_one", lang, who=who(lang), tool=tools[0][1], day=day)
+        else:
+            asked = _lines(
+                say("nudge_many", lang, who=who(lang), day=day),
+                *(f"• {title}" for _, title in tools),
+            )
+        return asked + "\n\n" + say("nudge_stop", lang), _start_rows(tools, lang)
+
+    await ctx.send(person, "nudge", render)
     for each in group:
         each.last_nudged_at = ctx.now
         each.nudges += 1
@@ -344,21 +362,22 @@ async def _appointment_reminder(ctx: Context, job: Job, *, days_ahead: int) -> s
         last = min(last, local_moment(appointment.at.astimezone(tz).date(), time(0), tz))
     if deferred := await _defer(ctx, job, person, before=last):
         return deferred
-    lang = person.language
-    when = time_text(appointment.at, tz, lang)
-    where = where_text(appointment.kind, appointment.place, lang)
-    if days_ahead:
-        said = say(
-            "appointment_tomorrow",
-            lang,
-            day=day_text(appointment.at, tz, lang),
-            time=when,
-            where=where,
-        )
-    else:
-        said = say("appointment_today", lang, time=when, where=where)
-    text = _lines(say("new_in_tandem", lang), said) + "\n\n" + say("appointment_cant_come", lang)
-    ctx.send(person, text, [])
+    assert appointment.id is not None
+    booked = appointment
+
+    def render(lang: str) -> tuple[str, list[tuple[Button, ...]]]:
+        when = time_text(booked.at, tz, lang)
+        where = where_text(booked.kind, booked.place, lang)
+        if days_ahead:
+            day = day_text(booked.at, tz, lang)
+            said = say("appointment_tomorrow", lang, day=day, time=when, where=where)
+        else:
+            said = say("appointment_today", lang, time=when, where=where)
+        # "I can't make it": the person is told what to do, their case manager sees a flag.
+        cant = Button(say("cant_make_it", lang), callbacks.cant_make_it(booked.id or 0))
+        return said + "\n\n" + say("appointment_cant_come", lang), [(cant,)]
+
+    await ctx.send(person, "appointment", render)
     return "sent"
 
 

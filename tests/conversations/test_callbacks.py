@@ -21,6 +21,9 @@ BIGGEST = 10**18 - 1
         (callbacks.make_safety_plan(), callbacks.MakeSafetyPlan()),
         (callbacks.call_me(None), callbacks.CallMe(None, True)),
         (callbacks.call_me(3, yes=False), callbacks.CallMe(3, False)),
+        (callbacks.show_notice(12), callbacks.ShowNotice(12)),
+        (callbacks.show_notice(BIGGEST), callbacks.ShowNotice(BIGGEST)),
+        (callbacks.cant_make_it(5), callbacks.CantMakeIt(5)),
     ],
 )
 def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
@@ -30,7 +33,27 @@ def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    ["k:7:x", "k:07:l", "k::l", "k:7", "k:-1:l", "k:7:l:extra", "sf:7:maybe", "sf:²:y", "safety:1"],
+    [
+        "k:7:x",
+        "k:07:l",
+        "k::l",
+        "k:7",
+        "k:-1:l",
+        "k:7:l:extra",
+        "sf:7:maybe",
+        "sf:²:y",
+        "safety:1",
+        "s:",
+        "s:0",
+        "s:07",
+        "s:-1",
+        "s:²",
+        "s:1:2",
+        "s:1234567890123456789",
+        "x:",
+        "x:0",
+        "x:a",
+    ],
 )
 def test_malformed_is_an_old_button(data: str) -> None:
     assert callbacks.parse(data) is None

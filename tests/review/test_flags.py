@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from bot.scheduling import escalation
 from storage import due
 from storage.models import (
+    Appointment,
     AuditEvent,
     Flag,
     FlagMessage,
@@ -417,3 +418,36 @@ async def test_two_people_resolving_at_once_keep_the_first_words(review: ReviewH
     # Whoever came first: their words, their name, recorded once.
     assert (row.resolution, row.resolved_by) in (("Sam rang her", sam.id), ("Jo rang her", jo.id))
     assert resolved == [f"staff:{row.resolved_by}"]
+
+
+async def test_an_appointment_they_cant_make_on_the_page_the_brief_and_the_caseload(
+    review: ReviewHarness,
+) -> None:
+    sam = await review.staff()
+    alex = await review.person(sam, name="Alex Morgan")
+    at = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)
+    async with review.db.transaction() as session:
+        appointment = Appointment(
+            service_user_id=alex.id or 0, at=at, place="Station Road", created_at=review.clock()
+        )
+        session.add(appointment)
+        await session.flush()
+    flag = await review.flag(alex, kind="cant_attend", appointment_id=appointment.id)
+    async with review.signed_in(sam) as web:
+        page = (await web.get(f"/people/{alex.id}")).text
+        card = page[page.index(f'id="flag-{flag.id}"') :]
+        assert "Can&#39;t make an appointment" in card
+        assert "4 December 2026, 2:00pm" in card
+        assert "contact the probation office" in card
+        # Not a safeguarding matter: nothing about calls or the seniors.
+        assert "Asked for a call" not in card and "Sent to seniors" not in card
+        brief = (await web.get(f"/people/{alex.id}/brief")).text
+        assert "Can&#39;t make an appointment</strong> (" in brief
+        caseload = (await web.get("/")).text
+        assert "Can&#39;t make appointment" in caseload
+        resolved = await web.post(
+            f"/people/{alex.id}/flags/{flag.id}/resolve",
+            {"resolution": "Rang them, moved it to Monday."},
+        )
+        assert resolved.status_code == 303
+        assert "Can&#39;t make appointment" not in (await web.get("/")).text

@@ -31,6 +31,12 @@ async def items_of(review: ReviewHarness, person: ServiceUser) -> list[PlanItem]
         return list(rows.all())
 
 
+def behind(row: OutboxMessage) -> list[dict[str, Any]]:
+    """The messages a notice shows once the person taps "Show me"."""
+    notice = row.payload["notice"]
+    return list(notice["content"][notice["lang"]])
+
+
 async def outbox(review: ReviewHarness) -> list[OutboxMessage]:
     async with review.db.transaction() as session:
         return list(
@@ -290,10 +296,12 @@ async def test_the_plan_is_sent_item_by_item_in_the_persons_language(
         sent = await web.post(f"/people/{alex.id}/plan/send")
         assert sent.headers["location"] == f"/people/{alex.id}?plan=sent#plan"
         assert woken == [1]
-        rows = await outbox(review)
-        assert [r.chat_id for r in rows] == [alex.telegram_chat_id] * 3
-        assert all(r.service_user_id == alex.id for r in rows)
-        intro, one, two = (r.payload for r in rows)
+        # One neutral line on the lock screen; the plan shows after "Show me".
+        (row,) = await outbox(review)
+        assert row.chat_id == alex.telegram_chat_id and row.service_user_id == alex.id
+        assert row.payload["text"] == "You have something new in Tandem."
+        assert row.payload["buttons"] == [[["Show me", f"s:{row.id}"]]]
+        intro, one, two = behind(row)
         assert intro["text"].startswith("Here is the plan you made with Sam.")
         assert "buttons" not in intro
         assert one["text"] == "Walk the dog\n\nWho: Alex\nBy: 18 December 2026"
@@ -316,7 +324,7 @@ async def test_the_plan_is_sent_item_by_item_in_the_persons_language(
         # Nothing new: nothing goes out.
         again = await web.post(f"/people/{alex.id}/plan/send")
         assert again.headers["location"].endswith("plan=nothing_to_send#plan")
-        assert len(await outbox(review)) == 3
+        assert len(await outbox(review)) == 1
 
         # A changed item goes again, alone, with its new revision on its buttons.
         await web.post(
@@ -325,8 +333,8 @@ async def test_the_plan_is_sent_item_by_item_in_the_persons_language(
         )
         await web.post(f"/people/{alex.id}/plan/send")
         rows = await outbox(review)
-        assert len(rows) == 5
-        assert rows[4].payload["buttons"][0][0][1] == f"pl:{second.id}:2:a"
+        assert len(rows) == 2
+        assert behind(rows[1])[1]["buttons"][0][0][1] == f"pl:{second.id}:2:a"
     assert (await audit_actions(review)).count("send_plan") == 2
 
     async with review.db.transaction() as session:
@@ -337,10 +345,13 @@ async def test_the_plan_is_sent_item_by_item_in_the_persons_language(
     async with review.signed_in(sam) as web:
         await add_item(web, alex, what="Mynd i'r caffi", **NEXT_MONTH)
         await web.post(f"/people/{alex.id}/plan/send")
-    welsh = (await outbox(review))[-2:]
-    assert welsh[0].payload["text"].startswith("Dyma'r cynllun a wnaethoch chi gyda Sam.")
-    assert welsh[1].payload["text"] == "Mynd i'r caffi\n\nPwy: Alex\nErbyn: 18 Rhagfyr 2026"
-    assert [row[0][0] for row in welsh[1].payload["buttons"]] == [
+    notice = (await outbox(review))[-1]
+    assert notice.payload["text"] == "Mae gennych chi rywbeth newydd yn Tandem."
+    assert notice.payload["buttons"][0][0][0] == "Dangos i mi"
+    welsh = behind(notice)
+    assert welsh[0]["text"].startswith("Dyma'r cynllun a wnaethoch chi gyda Sam.")
+    assert welsh[1]["text"] == "Mynd i'r caffi\n\nPwy: Alex\nErbyn: 18 Rhagfyr 2026"
+    assert [row[0][0] for row in welsh[1]["buttons"]] == [
         "Ydw, rydw i'n cytuno",
         "Hoffwn i newid rhywbeth",
         "Gadewch i ni siarad amdano y tro nesaf",

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.conversations.messages import Outgoing
+from bot.conversations.notices import content_of, neutral_text
 from bot.scheduling import assignments
 from bot.scheduling.scheduler import Scheduler
 from storage.conversations import start_conversation
@@ -106,8 +107,8 @@ class World:
     async def run(self) -> int:
         return await self.scheduler.run_once()
 
-    async def sent(self, person: ServiceUser) -> list[Outgoing]:
-        """Everything queued for the person, oldest first."""
+    async def notices(self, person: ServiceUser) -> list[Outgoing]:
+        """Everything queued for the person, oldest first, as it arrives on their phone."""
         async with self.db.transaction() as session:
             rows = await session.exec(
                 select(OutboxMessage)
@@ -115,6 +116,22 @@ class World:
                 .order_by(col(OutboxMessage.id))
             )
             return [Outgoing.from_payload(r.chat_id, r.payload) for r in rows.all()]
+
+    async def sent(self, person: ServiceUser) -> list[Outgoing]:
+        """What the person sees of each message once they tap "Show me" (every message sent
+        unasked is a neutral line until then: checked here too)."""
+        async with self.db.transaction() as session:
+            rows = await session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.service_user_id == person.id)
+                .order_by(col(OutboxMessage.id))
+            )
+            shown = []
+            for row in rows.all():
+                assert row.payload["text"] == neutral_text(person.language), row.payload
+                first, *_ = content_of(row.chat_id, row.payload)
+                shown.append(first)
+            return shown
 
     async def jobs(self, kind: str | None = None, ref_id: int | None = None) -> list[DueJob]:
         async with self.db.transaction() as session:

@@ -50,7 +50,6 @@ async def test_an_invitation_with_a_neutral_first_line_the_note_and_a_start_butt
     assert await world.run() == 1
     (message,) = await world.sent(alex)
     assert message.text == (
-        "You have something new in Tandem.\n"
         "Sam would like you to try: Good day, bad day — before Tuesday 1 December.\n\n"
         "Sam says: “Have a think about last week - we'll talk on Tuesday”"
     )
@@ -72,8 +71,10 @@ async def test_tools_set_together_come_in_one_message_in_welsh_too(world: World)
     await world.set_tools(nia, ["good_day_bad_day", "aspirations"], APPOINTMENT)
     await world.run()
     (message,) = await world.sent(nia)
-    first, second, *tools = message.text.split("\n")
-    assert first == "Mae gennych chi rywbeth newydd yn Tandem."
+    (notice,) = await world.notices(nia)
+    assert notice.text == "Mae gennych chi rywbeth newydd yn Tandem."
+    assert [[b.label for b in row] for row in notice.buttons] == [["Dangos i mi"]]
+    second, *tools = message.text.split("\n")
     assert second == "Hoffai Sam i chi roi cynnig ar y rhain cyn dydd Mawrth 1 Rhagfyr:"
     assert len(tools) == 2 and all(t.startswith("• ") for t in tools)
     assert [row[0].data for row in message.buttons] == ["m:good_day_bad_day", "m:aspirations"]
@@ -97,7 +98,7 @@ async def test_no_staff_name_known_says_your_probation_officer(world: World) -> 
         )
     await world.run()
     (message,) = await world.sent(alex)
-    assert message.text.split("\n")[1].startswith("Your probation officer would like you to try")
+    assert message.text.startswith("Your probation officer would like you to try")
 
 
 async def test_an_invitation_set_at_2230_waits_until_0900(world: World) -> None:
@@ -115,8 +116,8 @@ async def test_an_invitation_set_at_2230_waits_until_0900(world: World) -> None:
     assert await world.run() == 0
     world.clock.now = morning
     await world.run()
-    (message,) = await world.sent(alex)
-    assert message.text.startswith(FIRST_LINE)
+    (message,) = await world.notices(alex)
+    assert message.text == FIRST_LINE
     assert (await outcomes(world, "invite"))[-1] == (morning, "sent")
 
 
@@ -189,7 +190,6 @@ async def test_a_gentle_nudge_then_one_the_day_before(world: World) -> None:
     await world.run()
     (text,) = await nudged(world, alex)
     assert text == (
-        "You have something new in Tandem.\n"
         "Just a reminder: Sam would like you to try Good day, bad day before Tuesday 1 December. "
         "You can start whenever it suits you.\n\n"
         "If you'd rather not get reminders, send /stop_reminders."
@@ -379,12 +379,10 @@ async def test_reminders_the_day_before_and_on_the_morning(world: World) -> None
     world.clock.now = morning
     await world.run()
     assert texts(await world.sent(alex)) == [
-        "You have something new in Tandem.\n"
         "Your next appointment is tomorrow, Tuesday 1 December, at 10:30am, at Station Road.\n\n"
-        "If you can't make it, please tell your probation officer as soon as you can.",
-        "You have something new in Tandem.\n"
+        "If you can't make it, tap the button below.",
         "Your appointment is today at 10:30am, at Station Road.\n\n"
-        "If you can't make it, please tell your probation officer as soon as you can.",
+        "If you can't make it, tap the button below.",
     ]
 
 
@@ -418,13 +416,10 @@ async def test_a_cancelled_or_moved_appointment_is_not_reminded(world: World) ->
         await world.run()
     reminders = [t for t in texts(await world.sent(alex)) if "appointment" in t]
     assert reminders == [
-        "You have something new in Tandem.\n"
         "Your next appointment is tomorrow, Thursday 3 December, at 10:30am, by phone on "
-        "07700 900123.\n\nIf you can't make it, please tell your probation officer as soon as "
-        "you can.",
-        "You have something new in Tandem.\n"
+        "07700 900123.\n\nIf you can't make it, tap the button below.",
         "Your appointment is today at 10:30am, by phone on 07700 900123.\n\n"
-        "If you can't make it, please tell your probation officer as soon as you can.",
+        "If you can't make it, tap the button below.",
     ]
     left_behind = await world.jobs(appointments.DAY_BEFORE, first.id)
     assert [j.outcome for j in left_behind] == ["cancelled", "skipped:cancelled"]
@@ -450,7 +445,7 @@ async def test_organisation_settings_and_stopped_reminders(world: World) -> None
     world.clock.now = london(2026, 12, 1, 9, 0)
     await world.run()
     assert (
-        texts(await world.sent(alex))[0].split("\n")[1] == "Your appointment is today at 10:30am."
+        texts(await world.sent(alex))[0].split("\n")[0] == "Your appointment is today at 10:30am."
     )
     assert await world.sent(bo) == []
     assert "skipped:stopped" in [o for _, o in await outcomes(world, appointments.MORNING)]
@@ -477,7 +472,7 @@ async def test_regular_checkins_open_and_invite_then_come_round_again(world: Wor
     world.clock.now = first
     await world.run()
     (message,) = await world.sent(alex)
-    assert message.text.startswith(FIRST_LINE + "\nSam would like you to try: Check-in")
+    assert message.text.startswith("Sam would like you to try: Check-in")
     assert "before Friday 27 November" in message.text
     async with world.db.transaction() as session:
         row = await session.get(CheckinSchedule, schedule.id)
@@ -516,7 +511,7 @@ async def test_a_failing_job_is_tried_again_later_without_holding_up_the_others(
 
     async def broken(ctx: Context, job: Job) -> str:
         calls.append(job.ref_id)
-        ctx.send(await _someone(ctx), "never sent", [])
+        await ctx.send(await _someone(ctx), "nudge", lambda lang: ("never sent", []))
         raise RuntimeError("a bug")
 
     alex = await world.person()
@@ -529,9 +524,7 @@ async def test_a_failing_job_is_tried_again_later_without_holding_up_the_others(
     await world.run()
     assert calls == [alex.id]
     # The invitation went; the broken job's message went with its savepoint.
-    assert texts(await world.sent(alex)) == [
-        t for t in texts(await world.sent(alex)) if FIRST_LINE in t
-    ]
+    assert texts(await world.notices(alex)) == [FIRST_LINE]
     (job,) = await world.jobs("broken")
     assert job.done_at is None and job.attempts == 1 and job.outcome == "failed:RuntimeError"
     for _ in range(6):

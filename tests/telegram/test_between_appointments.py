@@ -24,6 +24,7 @@ from bot.scheduling.quiet import local_moment, zone
 from bot.scheduling.scheduler import Scheduler
 from storage.db import Database
 from storage.models import Appointment, Assignment, DueJob, OutboxMessage, ServiceUser, Staff
+from tests.support.notices import is_notice, notices, show_me
 from tests.support.review import Clock
 from tests.support.tandem import Harness, new_token, running_tandem
 from tests.telegram.test_check_and_share import FIRST_EIGHT
@@ -173,10 +174,6 @@ def menu_with_buttons(message: Message) -> bool:
     return "What would you like to do?" in (message.text or "") and bool(message.buttons)
 
 
-async def invitations(chat: Chat) -> list[str]:
-    return [m.text for m in await chat.bot_messages() if m.text and m.text.startswith(FIRST_LINE)]
-
-
 async def test_a_tool_set_before_an_appointment_is_invited_started_and_shared(
     tandem: Harness,
 ) -> None:
@@ -194,9 +191,12 @@ async def test_a_tool_set_before_an_appointment_is_invited_started_and_shared(
         appointment_id=appointment.id,
     )
     invitation = await chat.wait_for(FIRST_LINE)
+    # On the lock screen: one neutral line. What it is about shows after the tap.
+    assert is_notice(invitation)
+    invitation = await show_me(chat, invitation)
     day = day_text(tuesday, LONDON)
     assert invitation.text == (
-        f"{FIRST_LINE}\nSam would like you to try: Good day, bad day — before {day}.\n\n"
+        f"Sam would like you to try: Good day, bad day — before {day}.\n\n"
         "Sam says: “Have a think about a good week - we'll talk about it”"
     )
     assert invitation.labels == [START]
@@ -252,7 +252,8 @@ async def test_set_at_half_past_ten_at_night_it_arrives_at_nine(tandem: Harness)
     await nothing_arrives(tandem, chat)
     clock.now = at(monday, 9, 0, days=1)
     invitation = await woken(tandem, chat, FIRST_LINE)
-    assert invitation.labels == [START]
+    assert is_notice(invitation)
+    assert (await show_me(chat, invitation)).labels == [START]
     assert await outcomes(tandem, "invite") == ["deferred", "sent"]
 
 
@@ -280,10 +281,8 @@ async def test_stop_reminders_stops_nudges_and_start_reminders_brings_them_back(
     await chat.wait_for("OK, reminders are back on.")
     clock.now = at(monday, 10, days=5)
     await from_now_on(chat)
-    nudge = await woken(tandem, chat, FIRST_LINE)
-    assert nudge.text.split("\n")[1].startswith(
-        "Just a reminder: Sam would like you to try Good day, bad day"
-    )
+    nudge = await show_me(chat, await woken(tandem, chat, FIRST_LINE))
+    assert nudge.text.startswith("Just a reminder: Sam would like you to try Good day, bad day")
     assert "/stop_reminders" in nudge.text and nudge.labels == [START]
     assert (await assignment(tandem, made.id)).nudges == 1
 
@@ -299,8 +298,8 @@ async def test_not_done_by_the_appointment_it_expires(tandem: Harness) -> None:
     # The reminder the day before, at nine, says when and how.
     clock.now = at(monday, 9, days=1)
     await from_now_on(chat)
-    reminder = await woken(tandem, chat, FIRST_LINE)
-    assert reminder.text.split("\n")[1] == (
+    reminder = await show_me(chat, await woken(tandem, chat, FIRST_LINE))
+    assert reminder.text.split("\n")[0] == (
         f"Your next appointment is tomorrow, {day_text(wednesday, LONDON)}, at 2pm, by phone."
     )
     clock.now = wednesday
@@ -369,13 +368,14 @@ async def test_jobs_survive_a_restart_nothing_lost_nothing_sent_twice(
         sandbox, tmp_path, clock=clock, database_url=db_url, telegram_token=token
     ) as second:
         chat.client = second.client
-        # The new tool's invitation and the nudge both arrive after the restart, once.
-        await chat.wait_for(lambda m: "My hopes" in (m.text or ""))
-        await chat.wait_for("Just a reminder")
+        # The new tool's invitation and the nudge both arrive after the restart, once; "Show
+        # me" works on all three, the one sent before the restart too.
+        await notices(chat, 3)
         await chat.replies(settle=0.5)
         await scheduler_of(second).run_once()
         await chat.replies(settle=0.5)
-        sent = await invitations(chat)
-        assert len(sent) == 3, sent
+        arrived = await notices(chat, 3)
+        assert len(arrived) == 3, arrived
+        sent = [(await show_me(chat, n)).text or "" for n in arrived]
         assert sum("Just a reminder" in t for t in sent) == 1
         assert sum("My hopes" in t for t in sent) == 1, sent

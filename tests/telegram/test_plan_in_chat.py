@@ -17,6 +17,7 @@ from bot.review.web import ReviewConfig
 from bot.sample_data import add_conversation
 from bot.sandbox.client import Chat, Message
 from storage.models import Answer, PlanItem, ServiceUser, Staff
+from tests.support.notices import is_notice, show_me
 from tests.support.review import Clock, ReviewHarness, Web
 from tests.support.tandem import Harness
 
@@ -71,9 +72,13 @@ async def items(tandem: Harness, person_id: int) -> list[PlanItem]:
         return list(rows.all())
 
 
-async def send(web: Web, person_id: int) -> None:
+async def send(web: Web, person_id: int, chat: Chat, lang: str = "en") -> Message:
+    """Send the plan from the review app; it arrives as one neutral line, and the person taps
+    "Show me": the introduction is edited in, the steps follow."""
     sent = await web.post(f"/people/{person_id}/plan/send")
     assert sent.headers["location"].endswith("plan=sent#plan"), sent.headers["location"]
+    notice = await chat.wait_for(lambda m: is_notice(m, lang))
+    return await show_me(chat, notice, lang)
 
 
 async def item_message(chat: Chat, what: str) -> Message:
@@ -94,7 +99,7 @@ async def test_the_person_agrees_changes_in_their_own_words_and_old_buttons_are_
             web, tandem, person_id, what="Walk the dog every morning", answer=str(answer_id)
         )
         assert dog.sources[0]["display"] == "I get up early and walk the dog"
-        await send(web, person_id)
+        await send(web, person_id, chat)
         intro = await chat.wait_for("Here is the plan you made with Sam.")
         assert intro.labels == []
         first = await item_message(chat, "Walk the dog every morning")
@@ -115,7 +120,7 @@ async def test_the_person_agrees_changes_in_their_own_words_and_old_buttons_are_
 
         # 2. A second item: they would change something, and say what in their own words.
         college = await plan_item(web, tandem, person_id, what="Phone the college about the course")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         second = await item_message(chat, "Phone the college about the course")
         assert "Walk the dog" not in (second.text or "")  # only what had not been sent
         await chat.click(CHANGE, message_id=second.id)
@@ -147,7 +152,7 @@ async def test_the_person_agrees_changes_in_their_own_words_and_old_buttons_are_
 
         # 3. An item changed after it was sent: the old buttons are refused kindly.
         gym = await plan_item(web, tandem, person_id, what="Go to the gym twice a week")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         old = await item_message(chat, "Go to the gym twice a week")
         changed = await web.post(
             f"/people/{person_id}/plan/{gym.id}/edit",
@@ -158,7 +163,7 @@ async def test_the_person_agrees_changes_in_their_own_words_and_old_buttons_are_
         await chat.click(AGREE, message_id=old.id)
         await chat.wait_for_toast("This step has changed.")
         await chat.wait_for("Your probation officer has changed this step of your plan.")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         new = await item_message(chat, "Go to the gym once a week")
         assert new.data_for(AGREE) == f"pl:{gym.id}:2:a"
         await chat.press(old.id, f"pl:{gym.id}:1:a")  # an old button kept by a slow phone
@@ -173,7 +178,7 @@ async def test_the_person_agrees_changes_in_their_own_words_and_old_buttons_are_
 
         # 4. A dropped item's buttons do nothing but say so.
         bus = await plan_item(web, tandem, person_id, what="Get a bus pass")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         bus_message = await item_message(chat, "Get a bus pass")
         await web.post(f"/people/{person_id}/plan/{bus.id}/status", {"status": "dropped"})
         await chat.click(AGREE, message_id=bus_message.id)
@@ -187,7 +192,7 @@ async def test_buttons_of_someone_elses_plan_do_nothing(tandem: Harness) -> None
     review, sam = await case_manager(tandem, other_id)
     async with review.signed_in(sam) as web:
         theirs = await plan_item(web, tandem, other_id, what="Bo's own step")
-        await send(web, other_id)
+        await send(web, other_id, other)
         await item_message(other, "Bo's own step")
     menu = chat.last_message
     assert menu is not None
@@ -207,7 +212,7 @@ async def test_words_for_the_plan_do_not_break_a_conversation_in_progress(
     await chat.wait_for("Think of a good day")
     async with review.signed_in(sam) as web:
         await plan_item(web, tandem, person_id, what="Look for a volunteering job")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         step = await item_message(chat, "Look for a volunteering job")
         await chat.click(CHANGE, message_id=step.id)
         await chat.wait_for("What would you change?")
@@ -229,7 +234,7 @@ async def test_a_command_ends_the_wait_for_words(tandem: Harness) -> None:
     review, sam = await case_manager(tandem, person_id)
     async with review.signed_in(sam) as web:
         await plan_item(web, tandem, person_id, what="Sort out the phone bill")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         step = await item_message(chat, "Sort out the phone bill")
         await chat.click(CHANGE, message_id=step.id)
         await chat.wait_for("What would you change?")
@@ -264,7 +269,7 @@ async def test_a_welsh_speaker_gets_the_plan_in_welsh(tandem: Harness) -> None:
             who="Dai a Sam",
             **{"by_when-day": "3", "by_when-month": "3", "by_when-year": "2099"},
         )
-        await send(web, person_id)
+        await send(web, person_id, chat, "cy")
         await chat.wait_for("Dyma'r cynllun a wnaethoch chi gyda Sam.")
         step = await item_message(chat, "Mynd i'r caffi trwsio")
         assert step.text == "Mynd i'r caffi trwsio\n\nPwy: Dai a Sam\nErbyn: 3 Mawrth 2099"
