@@ -21,6 +21,11 @@ BIGGEST = 10**18 - 1
         (callbacks.make_safety_plan(), callbacks.MakeSafetyPlan()),
         (callbacks.call_me(None), callbacks.CallMe(None, True)),
         (callbacks.call_me(3, yes=False), callbacks.CallMe(3, False)),
+        (callbacks.show_privacy(), callbacks.ShowPrivacy()),
+        (callbacks.kept_list(), callbacks.KeptList()),
+        (callbacks.kept_view(BIGGEST), callbacks.KeptView(BIGGEST)),
+        (callbacks.kept_choice(12, share=True), callbacks.KeptChoice(12, True)),
+        (callbacks.kept_choice(12, share=False), callbacks.KeptChoice(12, False)),
     ],
 )
 def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
@@ -30,7 +35,8 @@ def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
 
 @pytest.mark.parametrize(
     "data",
-    ["k:7:x", "k:07:l", "k::l", "k:7", "k:-1:l", "k:7:l:extra", "sf:7:maybe", "sf:²:y", "safety:1"],
+    ["k:7:x", "k:07:l", "k::l", "k:7", "k:-1:l", "k:7:l:extra", "sf:7:maybe", "sf:²:y", "safety:1"]
+    + ["kv:", "kv:x", "ks:7", "ks:7:x", "ks:0:s", "kept:1", "privacy:1"],
 )
 def test_malformed_is_an_old_button(data: str) -> None:
     assert callbacks.parse(data) is None
