@@ -157,9 +157,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "You can share them with your probation officer, or keep them to yourself."
         ),
         "kept_none": "You haven't kept anything to yourself.",
-        "kept_question": (
-            "Would you like to share these answers with your probation officer now?"
-        ),
+        "kept_question": ("Would you like to share these answers with your probation officer now?"),
         "kept_share": "Share with my probation officer",
         "kept_keep": "Keep it to myself",
         "kept_shared": (
@@ -485,9 +483,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Gallwch chi eu rhannu gyda'ch swyddog prawf, neu eu cadw i chi'ch hun."
         ),
         "kept_none": "Dydych chi ddim wedi cadw dim byd i chi'ch hun.",
-        "kept_question": (
-            "Hoffech chi rannu'r atebion hyn gyda'ch swyddog prawf nawr?"
-        ),
+        "kept_question": ("Hoffech chi rannu'r atebion hyn gyda'ch swyddog prawf nawr?"),
         "kept_share": "Rhannu gyda fy swyddog prawf",
         "kept_keep": "Ei gadw i mi fy hun",
         "kept_shared": (

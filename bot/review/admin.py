@@ -631,14 +631,14 @@ def order_text_problem(text: str, lang: str) -> str | None:
         found = re.search(rf"\b{pattern}\b", text, re.IGNORECASE)
         if found:
             return f"Use words people on probation use: instead of “{found.group(0)}”, {advice}"
-    if lang == "en" and (graded := readability.grade(text)) is not None:
-        if graded.grade > DEFAULT_READING_GRADE:
-            hard = ", ".join(f"“{w}”" for w in graded.long_words[:3])
-            return (
-                f"This reads at about school grade {graded.grade:.0f}; aim for grade "
-                f"{DEFAULT_READING_GRADE} or below. Use shorter sentences"
-                + (f" and shorter words than {hard}" if hard else "")
-            )
+    graded = readability.grade(text) if lang == "en" else None
+    if graded is not None and graded.grade > DEFAULT_READING_GRADE:
+        hard = ", ".join(f"“{w}”" for w in graded.long_words[:3])
+        return (
+            f"This reads at about school grade {graded.grade:.0f}; aim for grade "
+            f"{DEFAULT_READING_GRADE} or below. Use shorter sentences"
+            + (f" and shorter words than {hard}" if hard else "")
+        )
     return None
 
 

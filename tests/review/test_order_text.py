@@ -31,7 +31,11 @@ async def test_an_admin_sets_the_organisations_own_words(review: ReviewHarness) 
                 "aim for grade 6 or below",
                 "order_text_en",
             ),
-            ("We tell the court about every service user who breaks it.", "instead of", "order_text_en"),
+            (
+                "We tell the court about every service user who breaks it.",
+                "instead of",
+                "order_text_en",
+            ),
             ("Use {order} here", "curly brackets", "order_text_en"),
         ):
             bad = await web.post(f"{url}/order-text", {"order_text_en": typed})

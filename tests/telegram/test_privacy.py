@@ -170,9 +170,7 @@ async def test_switching_to_welsh_at_first_contact_says_it_all_again_in_welsh(
 
 async def _linked(tandem: Harness, person_id: int) -> ServiceUser:
     async with tandem.db.transaction() as session:
-        person = (
-            await session.exec(select(ServiceUser).where(ServiceUser.id == person_id))
-        ).one()
+        person = (await session.exec(select(ServiceUser).where(ServiceUser.id == person_id))).one()
     return person
 
 
