@@ -209,3 +209,8 @@ async def test_the_bot_describes_itself_in_english_and_welsh(tandem: Harness) ->
     stored = tandem.sandbox.state.bots[bot.id].settings
     assert stored[("description", "")] == DESCRIPTION["en"]
     assert stored[("short_description", "cy")] == SHORT_DESCRIPTION["cy"]
+    # The sandbox's chat page shows it before START, in the person's own language.
+    for lang in ("en", "cy"):
+        chat = await tandem.chat("Gwyn", language_code=lang)
+        shown = await tandem.client.request("GET", f"/chats/{chat.user_id}")
+        assert shown["description"] == DESCRIPTION[lang]
