@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand("menu", "See the things you can do"),
@@ -63,11 +68,19 @@ SHORT_DESCRIPTION = {
 
 async def describe(bot: Bot) -> None:
     """Set the bot's description and short description, in English (the default) and Welsh
-    (people whose Telegram app is in Welsh)."""
+    (people whose Telegram app is in Welsh). Only what differs is set: Telegram limits how often
+    a bot's profile changes, and a refusal here must not stop Tandem starting."""
     for lang in ("en", "cy"):
         code = None if lang == "en" else lang
-        await bot.set_my_description(DESCRIPTION[lang], language_code=code)
-        await bot.set_my_short_description(SHORT_DESCRIPTION[lang], language_code=code)
+        try:
+            current = await bot.get_my_description(language_code=code)
+            if current.description != DESCRIPTION[lang]:
+                await bot.set_my_description(DESCRIPTION[lang], language_code=code)
+            short = await bot.get_my_short_description(language_code=code)
+            if short.short_description != SHORT_DESCRIPTION[lang]:
+                await bot.set_my_short_description(SHORT_DESCRIPTION[lang], language_code=code)
+        except TelegramError as exc:
+            log.warning("could not set the bot's description (%s): %s", lang, type(exc).__name__)
 
 
 def file_api_url(api_url: str) -> str:

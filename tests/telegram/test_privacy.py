@@ -214,3 +214,20 @@ async def test_the_bot_describes_itself_in_english_and_welsh(tandem: Harness) ->
         chat = await tandem.chat("Gwyn", language_code=lang)
         shown = await tandem.client.request("GET", f"/chats/{chat.user_id}")
         assert shown["description"] == DESCRIPTION[lang]
+
+
+async def test_the_description_is_set_only_when_it_differs(sandbox, tmp_path) -> None:
+    """Telegram limits how often a bot's profile changes: a restart with the same words sets
+    nothing again."""
+    from tests.support.tandem import new_token, running_tandem
+
+    token = new_token()
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as first:
+        first_calls = [c["method"] for c in await first.client.calls()]
+    async with running_tandem(sandbox, tmp_path, telegram_token=token) as again:
+        calls = [c["method"] for c in await again.client.calls()]
+    assert first_calls.count("setMyDescription") == 2
+    assert first_calls.count("setMyShortDescription") == 2
+    restarted = calls[len(first_calls) :]
+    assert restarted.count("getMyDescription") == 2
+    assert "setMyDescription" not in restarted and "setMyShortDescription" not in restarted
