@@ -28,7 +28,7 @@ from bot.notifications.mailer import Mailer
 from bot.review.app import create_app
 from bot.review.web import ReviewConfig
 from bot.scheduling.scheduler import Scheduler
-from bot.telegram.client import COMMANDS, COMMANDS_CY, make_bot
+from bot.telegram.client import COMMANDS, COMMANDS_CY, describe, make_bot
 from bot.telegram.dispatch import Dispatcher
 from bot.telegram.media import media_fetcher
 from bot.telegram.polling import Poller
@@ -105,6 +105,7 @@ async def _serve(
                 await put_setting(session, "bot_username", bot.username)
             await bot.set_my_commands(COMMANDS)
             await bot.set_my_commands(COMMANDS_CY, language_code="cy")
+            await describe(bot)
             if db.dialect == "sqlite":
                 # The only sender on this database: claims left by a crash are void.
                 await outbox.release_claims(db)

@@ -153,3 +153,21 @@ async def put_answer(
 async def answers_of(session: AsyncSession, conversation_id: int) -> list[Answer]:
     stmt = select(Answer).where(Answer.conversation_id == conversation_id).order_by(col(Answer.id))
     return list((await session.exec(stmt)).all())
+
+
+async def kept_to_themselves(
+    session: AsyncSession, person_id: int, limit: int = 10
+) -> list[Conversation]:
+    """Finished conversations the person chose to keep private, newest first: they can still
+    share them (from the menu, "Things you kept to yourself")."""
+    stmt = (
+        select(Conversation)
+        .where(
+            Conversation.service_user_id == person_id,
+            Conversation.status == "finished",
+            Conversation.sharing == "private",
+        )
+        .order_by(col(Conversation.finished_at).desc(), col(Conversation.id).desc())
+        .limit(limit)
+    )
+    return list((await session.exec(stmt)).all())

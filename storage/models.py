@@ -33,6 +33,10 @@ class Organisation(SQLModel, table=True):
     # A flag nobody has marked as dealt with after this many office hours goes to the
     # organisation's seniors too (their caseload, and an email).
     escalation_hours: int = Field(default=4)
+    # What the organisation tells people in /privacy about their order or licence, in its own
+    # words (set by an administrator). None: Tandem's honest default (bot/conversations/privacy.py).
+    order_text_en: str | None = Field(default=None, sa_type=Text)
+    order_text_cy: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = _created()
 
 

@@ -166,3 +166,12 @@ async def unreachable_among(
     )
     rows = (await session.exec(stmt)).all()
     return {pid for pid, _ in rows if pid is not None}, {uid for _, uid in rows if uid is not None}
+
+
+async def order_texts(session: AsyncSession, organisation_id: int) -> tuple[str | None, str | None]:
+    """The organisation's own words about the order or licence: (English, Welsh), each None
+    when it has not set them."""
+    org = await session.get(Organisation, organisation_id)
+    if org is None:
+        return None, None
+    return org.order_text_en, org.order_text_cy

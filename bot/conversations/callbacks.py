@@ -15,6 +15,10 @@
   pl:<item>:<revision>:<a|c|t>   agree / change / talk next time, on one plan item
   s:<outbox row>          "Show me" on something Tandem sent unasked (bot/conversations/notices.py)
   x:<appointment>         "I can't make it", on an appointment reminder
+  privacy                 what happens to what I write (the /privacy text)
+  kept                    the things I kept to myself (finished, not shared)
+  kv:<conversation>       see one of them, with Share / Keep buttons
+  ks:<conversation>:<s|k> share it now / keep it to myself
 
 Anything else, or anything malformed, is treated as an old or forged button.
 """
@@ -33,6 +37,7 @@ _PLAN = re.compile(r"([1-9][0-9]{0,17}):([1-9][0-9]{0,8}):([act])")
 _CRISIS = re.compile(r"([1-9][0-9]{0,17}):([lcop])")
 _ROW = re.compile(r"[1-9][0-9]{0,17}")
 _SAFE = re.compile(r"([1-9][0-9]{0,17}):([ynt])")
+_KEPT = re.compile(r"([1-9][0-9]{0,17}):([sk])")
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,27 @@ class MakeSafetyPlan:
 
 
 @dataclass(frozen=True)
+class ShowPrivacy:
+    pass
+
+
+@dataclass(frozen=True)
+class KeptList:
+    pass
+
+
+@dataclass(frozen=True)
+class KeptView:
+    conversation_id: int
+
+
+@dataclass(frozen=True)
+class KeptChoice:
+    conversation_id: int
+    share: bool
+
+
+@dataclass(frozen=True)
 class ResumeConversation:
     conversation_id: int
 
@@ -122,6 +148,10 @@ Callback = (
     | CrisisChoice
     | SafeToCall
     | MakeSafetyPlan
+    | ShowPrivacy
+    | KeptList
+    | KeptView
+    | KeptChoice
     | ResumeConversation
     | AnswerButton
     | PlanReply
@@ -174,6 +204,22 @@ def make_safety_plan() -> str:
     return "safety"
 
 
+def show_privacy() -> str:
+    return "privacy"
+
+
+def kept_list() -> str:
+    return "kept"
+
+
+def kept_view(conversation_id: int) -> str:
+    return _checked(f"kv:{conversation_id}")
+
+
+def kept_choice(conversation_id: int, share: bool) -> str:
+    return _checked(f"ks:{conversation_id}:{'s' if share else 'k'}")
+
+
 def resume(conversation_id: int) -> str:
     return _checked(f"r:{conversation_id}")
 
@@ -222,6 +268,10 @@ def parse(data: str) -> Callback | None:
         return ShowMenu()
     if data == "safety":
         return MakeSafetyPlan()
+    if data == "privacy":
+        return ShowPrivacy()
+    if data == "kept":
+        return KeptList()
     kind, _, rest = data.partition(":")
     if kind == "m" and _TOOL.match(rest):
         return StartTool(rest)
@@ -250,6 +300,10 @@ def parse(data: str) -> Callback | None:
         return ShowNotice(row)
     if kind == "x" and (appointment := _id(rest)) is not None:
         return CantMakeIt(appointment)
+    if kind == "kv" and (cid := _int(rest)) is not None:
+        return KeptView(cid)
+    if kind == "ks" and (kept := _KEPT.fullmatch(rest)):
+        return KeptChoice(int(kept.group(1)), kept.group(2) == "s")
     if kind == "pl" and (plan := _PLAN.fullmatch(rest)):
         return PlanReply(int(plan.group(1)), int(plan.group(2)), plan.group(3))
     return None

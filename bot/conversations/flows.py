@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot import engine
-from bot.conversations import callbacks, typed_choice
+from bot.conversations import callbacks, kept, typed_choice
 from bot.conversations.catalogue import Catalogue, in_lang
 from bot.conversations.dates import day_text
 from bot.conversations.messages import MAX_TEXT, Button, Kind, Outgoing
@@ -310,16 +312,12 @@ class Flows:
         conv.step = outcome.state.step
         conv.updated_at = t.now
         shared = getattr(outcome, "shared", None)
-        if shared is not None:
-            conv.sharing = "shared" if shared else "private"
-            conv.shared_at = t.now if shared else None
-            # Staff see the answers only as shared, so only then do the script's `attention`
-            # rules put this person first on the caseload (in English: staff's words).
-            conv.attention = script.attention_reasons(outcome.state.answers) if shared else []
-            if shared:
-                await assignments.shared(t.session, conv, t.now)
-            if shared:
-                await notify(t.session, person=t.person, kind="shared", now=t.now)
+        if shared:
+            await self._share(t, conv, script, outcome.state.answers)
+        elif shared is not None:
+            conv.sharing = "private"
+            conv.shared_at = None
+            conv.attention = []
         if outcome.finished:
             conv.status = "finished"
             conv.finished_at = t.now
@@ -329,8 +327,26 @@ class Flows:
             t.send(
                 FINISHED[conv.sharing],
                 title=in_lang(script.title, t.lang),
+                kept_button=say("kept_button", t.lang),
                 buttons=((Button(say("menu_button", t.lang), callbacks.show_menu()),),),
             )
+
+    async def _share(
+        self,
+        t: Turn,
+        conv: Conversation,
+        script: engine.Script | None,
+        answers: Mapping[str, engine.AnswerValue],
+    ) -> None:
+        """The person shares a conversation: at the end of the tool, or later from the menu
+        ("Things you kept to yourself"). Either way the same happens."""
+        conv.sharing = "shared"
+        conv.shared_at = t.now
+        # Staff see the answers only as shared, so only then do the script's `attention`
+        # rules put this person first on the caseload (in English: staff's words).
+        conv.attention = script.attention_reasons(answers) if script is not None else []
+        await assignments.shared(t.session, conv, t.now)
+        await notify(t.session, person=t.person, kind="shared", now=t.now)
 
     async def _calls_asked_for(
         self, t: Turn, conv: Conversation, script: engine.Script, outcome: engine.Outcome
@@ -549,6 +565,8 @@ class Flows:
                 rows.append(
                     (Button(in_lang(script.title, t.lang), callbacks.start_tool(script.id)),)
                 )
+        if not self.preview and (row := await kept.menu_row(self, t)) is not None:
+            rows.append(row)
         if rows:
             t.send(key, buttons=tuple(rows))
         elif not open_tools:

@@ -1,4 +1,5 @@
-"""Joining with an invite link, first contact and consent, and the person's language."""
+"""Joining with an invite link (or its code typed as a message), first contact and consent,
+and the person's language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from bot.conversations import callbacks
 from bot.conversations.flows import Flows
 from bot.conversations.invites import hash_code, looks_like_code
 from bot.conversations.messages import Button, Kind
+from bot.conversations.privacy import send_privacy
 from bot.conversations.texts import LANGUAGES, say
 from bot.conversations.turn import Turn
 from storage.models import ServiceUser
@@ -30,28 +32,48 @@ class Onboarding(Flows):
         if inc.kind is Kind.COMMAND and inc.command == "language":
             self._language_prompt(t)
             return
-        if inc.kind is Kind.BUTTON and isinstance(
-            chosen := callbacks.parse(inc.button_data), callbacks.SetLanguage
-        ):
+        chosen = callbacks.parse(inc.button_data) if inc.kind is Kind.BUTTON else None
+        if isinstance(chosen, callbacks.SetLanguage):
+            # Everything they have been told so far, again, in the language they chose.
             self._set_language(t, chosen.lang)
-        elif inc.kind is Kind.COMMAND and inc.command in ("help", "privacy"):
-            t.send(inc.command)
+            self._welcome(t)
+            return
+        if isinstance(chosen, callbacks.ShowPrivacy) or (
+            inc.kind is Kind.COMMAND and inc.command == "privacy"
+        ):
+            await send_privacy(t)
+        elif inc.kind is Kind.COMMAND and inc.command == "help":
+            t.send("help")
         else:
             t.send("consent_needed")
+        self._consent_prompt(t)
+
+    def _welcome(self, t: Turn) -> None:
+        """First contact: who Tandem is, who sees what (in short: /privacy has the rest), and
+        that nobody watches the chat, with the buttons to agree or read more."""
+        person = t.person
+        assert person is not None
+        name = person.name.split()[0] if person.name else ""
+        t.send("welcome_1", name=t.incoming.first_name or name)
+        t.send("welcome_2", privacy_button=say("privacy_button", t.lang))
         self._consent_prompt(t)
 
     def _consent_prompt(self, t: Turn) -> None:
         t.send(
             "welcome_3",
-            buttons=((Button(say("consent_button", t.lang), callbacks.consent()),),),
+            buttons=(
+                (Button(say("consent_button", t.lang), callbacks.consent()),),
+                (Button(say("privacy_button", t.lang), callbacks.show_privacy()),),
+            ),
         )
 
-    async def _redeem(self, t: Turn, code: str) -> None:
-        """``/start <code>`` from a deep link: link this Telegram account to the person."""
+    async def _redeem(self, t: Turn, code: str, *, typed: bool = False) -> None:
+        """``/start <code>`` from a deep link, or the code typed as a message: link this
+        Telegram account to the person."""
         inc = t.incoming
         invite = await invite_by_hash(t.session, hash_code(code)) if looks_like_code(code) else None
         if invite is None or invite.revoked_at is not None:
-            t.send("invite_wrong")
+            t.send("code_wrong" if typed else "invite_wrong")
             return
         if t.person is not None and t.person.id != invite.service_user_id:
             t.send("already_linked")
@@ -89,9 +111,7 @@ class Onboarding(Flows):
         assert person is not None
         name = person.name.split()[0] if person.name else ""
         if person.consented_at is None:
-            t.send("welcome_1", name=t.incoming.first_name or name)
-            t.send("welcome_2")
-            self._consent_prompt(t)
+            self._welcome(t)
         else:
             t.send("welcome_back", name=t.incoming.first_name or name)
             await self._menu(t)

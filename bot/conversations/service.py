@@ -12,11 +12,13 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from bot.conversations import callbacks, cant_make_it, crisis, notices, plans
+from bot.conversations import callbacks, cant_make_it, crisis, kept, notices, plans
 from bot.conversations.catalogue import Catalogue
 from bot.conversations.dates import day_text, time_text, where_text
+from bot.conversations.invites import typed_code
 from bot.conversations.messages import Button, Handled, Incoming, Kind, Outgoing
 from bot.conversations.onboarding import Onboarding
+from bot.conversations.privacy import send_privacy
 from bot.conversations.steering import Steer, steering
 from bot.conversations.texts import say
 from bot.conversations.turn import Turn
@@ -195,6 +197,10 @@ class ConversationService(Onboarding):
             await self._redeem(t, inc.args.strip())
             return
         if t.person is None:
+            # The code from their invite, typed or pasted instead of opening the link.
+            if inc.kind is Kind.TEXT and (code := typed_code(inc.text)) is not None:
+                await self._redeem(t, code, typed=True)
+                return
             if inc.kind is Kind.BUTTON:
                 t.toast = say("invalid_button")
             t.send("unknown")
@@ -287,7 +293,7 @@ class ConversationService(Onboarding):
         elif command == "safety":
             await crisis.show_safety_plan(self, t)
         elif command == "privacy":
-            t.send("privacy")
+            await send_privacy(t)
         elif command == "language":
             self._language_prompt(t)
         elif command == "back":
@@ -352,6 +358,14 @@ class ConversationService(Onboarding):
             await self._where_we_are(t, intro=False)
         elif isinstance(data, callbacks.PreviewTool) and self.preview:
             await self._start_tool(t, data.tool, fresh=True)
+        elif isinstance(data, callbacks.ShowPrivacy):
+            await send_privacy(t)
+        elif isinstance(data, callbacks.KeptList):
+            await kept.show_list(self, t)
+        elif isinstance(data, callbacks.KeptView):
+            await kept.view(self, t, data)
+        elif isinstance(data, callbacks.KeptChoice):
+            await kept.choose(self, t, data)
         elif isinstance(data, callbacks.ShowMenu | callbacks.Consent):
             await self._menu(t)
         else:

@@ -38,6 +38,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "unknown": (
             "Hello. This is Tandem. It is used by people working with a probation team.\n\n"
             "To use it, you need a personal link from your probation officer. "
+            "If you have a code from them, you can type it here. "
             "If you think you should have one, please ask them."
         ),
         "group_chat": "Tandem only works in a private chat. Please message me directly.",
@@ -50,6 +51,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "for a new one."
         ),
         "invite_expired": "That link has run out. Please ask your probation officer for a new one.",
+        "code_wrong": (
+            "I don't recognise that code. Please check it, or ask your probation officer "
+            "for a new one."
+        ),
         "already_linked": (
             "This Telegram account is already set up with Tandem, so I didn't use that link."
         ),
@@ -60,15 +65,18 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "welcome_2": (
             "You choose what your probation officer sees. At the end of each set of questions, "
-            "you can share your answers or keep them to yourself.\n\n"
+            "you can share your answers or keep them to yourself. Their manager can see what "
+            "you share too.\n\n"
             + PASSED_ON
             + "\n\nYou can skip any question, and stop whenever you like. "
-            "Send /privacy to see who sees what."
+            "To see what is kept, for how long, and what it means for your order or licence, "
+            "tap “{privacy_button}” or send /privacy."
         ),
         "welcome_3": (
             "Nobody watches this chat all the time, so it can't help in an emergency.\n\n" + CRISIS
         ),
         "consent_button": "OK, let's start",
+        "privacy_button": "What happens to what I write",
         "consent_needed": "Before we start, please read the messages above and press the button.",
         "finished_shared": (
             "That's it for {title}. Thank you.\n\n"
@@ -77,7 +85,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "finished_private": (
             "That's it for {title}. Your probation officer won't see these answers.\n\n"
             "They only see a message if it says you, or someone else, may not be safe, or if "
-            "you ask for a call."
+            "you ask for a call.\n\n"
+            "If you change your mind, you can share them later. Send /menu and pick "
+            "“{kept_button}”."
         ),
         "welcome_back": "Welcome back, {name}.",
         "preview_menu": (
@@ -118,16 +128,52 @@ TEXTS: dict[str, dict[str, str]] = {
             + " Nobody watches this chat all the time.\n\n"
             + CRISIS
         ),
+        # /privacy (bot/conversations/privacy.py). {order} is the organisation's own words
+        # about the order or licence, set by an administrator, or `privacy_order` below.
         "privacy": (
-            "Who sees what you write here:\n\n"
-            "• Your answers: only if you choose to share them at the end. Then your probation "
-            "officer reads them before your next appointment. Their manager can see them too.\n"
-            "• A message that says you, or someone else, may not be safe: always passed on to "
-            "your probation officer, even if you keep your answers to yourself.\n"
-            "• If you ask for a call: your probation officer sees that, and the time you gave.\n"
-            "• Your safety plan: only if you choose to share it.\n\n"
+            "Who sees what you write here, and what is kept.\n\n"
+            "What is kept:\n"
+            "Everything you write here is kept. That includes answers you keep to yourself.\n\n"
+            "Who reads it:\n"
+            "Your probation officer reads your answers only if you choose to share them. "
+            "Their manager can see them too. You can share answers you kept to yourself later, "
+            "from /menu.\n\n"
+            "What is always passed on:\n"
+            + PASSED_ON
+            + " If you ask for a call, they see that, and the time you gave.\n\n"
+            "Your order or licence:\n"
+            "{order}\n\n"
+            "How long it is kept:\n"
+            "What you write is kept while you use Tandem. It is not deleted when you stop. "
+            "If you want it deleted, ask your probation officer.\n\n"
+            "How to stop or leave:\n"
+            "Send /pause to stop for now, and /stop_reminders to stop reminders. To leave, "
+            "stop writing, or block Tandem in Telegram.\n\n"
             "Nobody watches this chat all the time. " + CRISIS
         ),
+        "privacy_order": (
+            "Your probation officer reads what you share. They must act on risks to you or "
+            "others. They must also act on anything that breaks your order or licence."
+        ),
+        # Share later (bot/conversations/kept.py).
+        "kept_button": "Things you kept to yourself",
+        "kept_list": (
+            "These are the things you kept to yourself. Pick one to see your answers. "
+            "You can share them with your probation officer, or keep them to yourself."
+        ),
+        "kept_none": "You haven't kept anything to yourself.",
+        "kept_question": ("Would you like to share these answers with your probation officer now?"),
+        "kept_share": "Share with my probation officer",
+        "kept_keep": "Keep it to myself",
+        "kept_shared": (
+            "Thank you. You've shared {title}. Your probation officer will read your answers "
+            "before your next appointment."
+        ),
+        "kept_still": (
+            "OK. Your probation officer won't see these answers. You can still share them "
+            "later from /menu."
+        ),
+        "kept_gone": "That has already been shared, or isn't there any more.",
         "unknown_command": "I don't know that command. Send /help to see what you can do.",
         "not_text": (
             "Thanks. I can only keep typed words for this question. "
@@ -343,6 +389,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "Helo. Tandem yw hwn. Mae'n cael ei ddefnyddio gan bobl sy'n gweithio gyda thîm "
             "prawf.\n\n"
             "I'w ddefnyddio, mae angen dolen bersonol arnoch chi gan eich swyddog prawf. Os "
+            "oes gennych chi god ganddyn nhw, gallwch chi ei deipio yma. Os "
             "ydych chi'n meddwl y dylai fod gennych chi un, gofynnwch iddyn nhw."
         ),
         "group_chat": "Dim ond mewn sgwrs breifat mae Tandem yn gweithio. Anfonwch neges ataf i'n uniongyrchol.",
@@ -355,6 +402,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "i'ch swyddog prawf am un newydd."
         ),
         "invite_expired": "Mae'r ddolen honno wedi dod i ben. Gofynnwch i'ch swyddog prawf am un newydd.",
+        "code_wrong": (
+            "Dydw i ddim yn adnabod y cod hwnnw. Gwiriwch e, neu gofynnwch i'ch swyddog prawf "
+            "am un newydd."
+        ),
         "already_linked": (
             "Mae'r cyfrif Telegram hwn wedi'i osod gyda Tandem yn barod, felly wnes i ddim "
             "defnyddio'r ddolen honno."
@@ -366,16 +417,19 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "welcome_2": (
             "Chi sy'n dewis beth mae eich swyddog prawf yn ei weld. Ar ddiwedd pob set o "
-            "gwestiynau, gallwch chi rannu eich atebion neu eu cadw i chi'ch hun.\n\n"
+            "gwestiynau, gallwch chi rannu eich atebion neu eu cadw i chi'ch hun. Gall eu "
+            "rheolwr weld beth rydych chi'n ei rannu hefyd.\n\n"
             + PASSED_ON_CY
             + "\n\nGallwch chi hepgor unrhyw gwestiwn, a stopio pryd bynnag y mynnwch chi. "
-            "Anfonwch /privacy i weld pwy sy'n gweld beth."
+            "I weld beth sy'n cael ei gadw, am ba hyd, a beth mae'n ei olygu i'ch gorchymyn "
+            "neu'ch trwydded, tapiwch “{privacy_button}” neu anfonwch /privacy."
         ),
         "welcome_3": (
             "Does neb yn gwylio'r sgwrs hon drwy'r amser, felly all hi ddim helpu mewn "
             "argyfwng.\n\n" + CRISIS_CY
         ),
         "consent_button": "Iawn, gadewch i ni ddechrau",
+        "privacy_button": "Beth sy'n digwydd i'r hyn rydw i'n ei ysgrifennu",
         "consent_needed": "Cyn i ni ddechrau, darllenwch y negeseuon uchod a phwyswch y botwm.",
         "finished_shared": (
             "Dyna ddiwedd {title}. Diolch.\n\n"
@@ -384,7 +438,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "finished_private": (
             "Dyna ddiwedd {title}. Fydd eich swyddog prawf ddim yn gweld yr atebion hyn.\n\n"
             "Dim ond neges sy'n dweud efallai nad ydych chi, neu rywun arall, yn ddiogel maen "
-            "nhw'n ei gweld, neu os ydych chi'n gofyn am alwad."
+            "nhw'n ei gweld, neu os ydych chi'n gofyn am alwad.\n\n"
+            "Os byddwch chi'n newid eich meddwl, gallwch chi eu rhannu nhw wedyn. Anfonwch /menu "
+            "a dewis “{kept_button}”."
         ),
         "welcome_back": "Croeso'n ôl, {name}.",
         "menu": "Beth hoffech chi ei wneud? Dewiswch un.",
@@ -423,18 +479,52 @@ TEXTS: dict[str, dict[str, str]] = {
             + CRISIS_CY
         ),
         "privacy": (
-            "Pwy sy'n gweld beth rydych chi'n ei ysgrifennu yma:\n\n"
-            "• Eich atebion: dim ond os ydych chi'n dewis eu rhannu ar y diwedd. Yna bydd eich "
-            "swyddog prawf yn eu darllen cyn eich apwyntiad nesaf. Gall eu rheolwr eu gweld "
-            "hefyd.\n"
-            "• Neges sy'n dweud efallai nad ydych chi, neu rywun arall, yn ddiogel: bob amser yn "
-            "cael ei rhannu gyda'ch swyddog prawf, hyd yn oed os ydych chi'n cadw eich atebion i "
-            "chi'ch hun.\n"
-            "• Os ydych chi'n gofyn am alwad: mae eich swyddog prawf yn gweld hynny, a'r amser "
-            "a roesoch chi.\n"
-            "• Eich cynllun diogelwch: dim ond os ydych chi'n dewis ei rannu.\n\n"
+            "Pwy sy'n gweld beth rydych chi'n ei ysgrifennu yma, a beth sy'n cael ei gadw.\n\n"
+            "Beth sy'n cael ei gadw:\n"
+            "Mae popeth rydych chi'n ei ysgrifennu yma yn cael ei gadw. Mae hynny'n cynnwys "
+            "atebion rydych chi'n eu cadw i chi'ch hun.\n\n"
+            "Pwy sy'n ei ddarllen:\n"
+            "Dim ond os ydych chi'n dewis eu rhannu mae eich swyddog prawf yn darllen eich "
+            "atebion. Gall eu rheolwr eu gweld hefyd. Gallwch chi rannu atebion a gadwoch chi "
+            "i chi'ch hun wedyn, o /menu.\n\n"
+            "Beth sydd bob amser yn cael ei rannu:\n"
+            + PASSED_ON_CY
+            + " Os ydych chi'n gofyn am alwad, maen nhw'n gweld hynny, a'r amser a roesoch "
+            "chi.\n\n"
+            "Eich gorchymyn neu'ch trwydded:\n"
+            "{order}\n\n"
+            "Am ba hyd mae'n cael ei gadw:\n"
+            "Mae beth rydych chi'n ei ysgrifennu yn cael ei gadw tra byddwch chi'n defnyddio "
+            "Tandem. Dydy e ddim yn cael ei ddileu pan fyddwch chi'n stopio. Os ydych chi eisiau "
+            "iddo gael ei ddileu, gofynnwch i'ch swyddog prawf.\n\n"
+            "Sut i stopio neu adael:\n"
+            "Anfonwch /pause i stopio am nawr, a /stop_reminders i stopio nodiadau atgoffa. I "
+            "adael, stopiwch ysgrifennu, neu rhwystrwch Tandem yn Telegram.\n\n"
             "Does neb yn gwylio'r sgwrs hon drwy'r amser. " + CRISIS_CY
         ),
+        "privacy_order": (
+            "Mae eich swyddog prawf yn darllen beth rydych chi'n ei rannu. Rhaid iddyn nhw "
+            "weithredu ar risgiau i chi neu i bobl eraill. Rhaid iddyn nhw hefyd weithredu ar "
+            "unrhyw beth sy'n torri eich gorchymyn neu'ch trwydded."
+        ),
+        "kept_button": "Pethau a gadwoch chi i chi'ch hun",
+        "kept_list": (
+            "Dyma'r pethau a gadwoch chi i chi'ch hun. Dewiswch un i weld eich atebion. "
+            "Gallwch chi eu rhannu gyda'ch swyddog prawf, neu eu cadw i chi'ch hun."
+        ),
+        "kept_none": "Dydych chi ddim wedi cadw dim byd i chi'ch hun.",
+        "kept_question": ("Hoffech chi rannu'r atebion hyn gyda'ch swyddog prawf nawr?"),
+        "kept_share": "Rhannu gyda fy swyddog prawf",
+        "kept_keep": "Ei gadw i mi fy hun",
+        "kept_shared": (
+            "Diolch. Rydych chi wedi rhannu {title}. Bydd eich swyddog prawf yn darllen eich "
+            "atebion cyn eich apwyntiad nesaf."
+        ),
+        "kept_still": (
+            "Iawn. Fydd eich swyddog prawf ddim yn gweld yr atebion hyn. Gallwch chi eu rhannu "
+            "nhw wedyn o /menu o hyd."
+        ),
+        "kept_gone": "Mae hwnnw wedi'i rannu'n barod, neu dydy e ddim yno mwyach.",
         "unknown_command": (
             "Dydw i ddim yn gwybod y gorchymyn hwnnw. Anfonwch /help i weld beth allwch chi ei wneud."
         ),

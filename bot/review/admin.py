@@ -7,6 +7,7 @@ admin makes is itself written to the audit log.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
@@ -19,6 +20,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.conversations.privacy import order_words
+from bot.engine import readability
+from bot.engine.checker import DEFAULT_READING_GRADE, STAFF_WORDS
 from bot.review import auth
 from bot.review.access import ROLES, NotFound, audited, require_admin, staff_of
 from bot.review.accounts import EMAIL, ORG_KINDS, AccountError, add_staff, organisation_named
@@ -68,6 +72,7 @@ ACTIONS = {
     "admin_add_organisation": "Added an organisation",
     "admin_reminders": "Changed an organisation's appointment reminders",
     "admin_escalation": "Changed when flags go to an organisation's seniors",
+    "admin_order_text": "Changed what people are told about their order or licence",
     "set_appointment": "Saved the next appointment",
     "cancel_appointment": "Cancelled an appointment",
     "view_assignment_form": "Opened the form to set tools",
@@ -87,7 +92,10 @@ DONE = {
     "organisation": "Organisation added",
     "reminders": "Reminder settings saved",
     "escalation": "Saved when flags go to the seniors",
+    "order_text": "Saved what people are told about their order or licence",
 }
+# What people read in /privacy about their order or licence: a few short sentences.
+ORDER_TEXT_LIMIT = 500
 
 
 def action_words(action: str) -> str:
@@ -487,6 +495,8 @@ def _values(org: Organisation) -> dict[str, Any]:
         ],
         "hour": str(org.reminder_hour),
         "escalation_hours": str(org.escalation_hours),
+        "order_text_en": org.order_text_en or "",
+        "order_text_cy": org.order_text_cy or "",
     }
 
 
@@ -508,8 +518,12 @@ def _reminders_form(
                 for h in REMINDER_HOURS
             ],
             "done": DONE.get(request.query_params.get("done", "")) if not errors else None,
-            "error_summary": _errors(errors, ("remind", "hour", "escalation_hours")),
+            "error_summary": _errors(
+                errors, ("remind", "hour", "escalation_hours", "order_text_en", "order_text_cy")
+            ),
             "escalation_range": (escalation.MIN_HOURS, escalation.MAX_HOURS),
+            "order_default": {lang: order_words(None, None, lang) for lang in ("en", "cy")},
+            "order_limit": ORDER_TEXT_LIMIT,
         },
         status=400 if errors else 200,
     )
@@ -600,6 +614,75 @@ async def save_escalation(
         return _reminders_form(request, org, values, errors)
     return RedirectResponse(
         f"/admin/organisations/{org_id}?done=escalation#escalation", status_code=303
+    )
+
+
+# --- what people are told about their order or licence (/privacy) -------------------------
+
+
+def order_text_problem(text: str, lang: str) -> str | None:
+    """Why these words are not ready for people on probation to read, or None. English is
+    held to the reading grade the tools aim for; Welsh gets no grade (readability.py)."""
+    if len(text) > ORDER_TEXT_LIMIT:
+        return f"Use {ORDER_TEXT_LIMIT} characters or fewer"
+    if "{" in text or "}" in text:
+        return "Do not use curly brackets { }"
+    for pattern, advice in STAFF_WORDS:
+        found = re.search(rf"\b{pattern}\b", text, re.IGNORECASE)
+        if found:
+            return f"Use words people on probation use: instead of “{found.group(0)}”, {advice}"
+    graded = readability.grade(text) if lang == "en" else None
+    if graded is not None and graded.grade > DEFAULT_READING_GRADE:
+        hard = ", ".join(f"“{w}”" for w in graded.long_words[:3])
+        return (
+            f"This reads at about school grade {graded.grade:.0f}; aim for grade "
+            f"{DEFAULT_READING_GRADE} or below. Use shorter sentences"
+            + (f" and shorter words than {hard}" if hard else "")
+        )
+    return None
+
+
+@router.post("/admin/organisations/{org_id:int}/order-text")
+async def save_order_text(
+    request: Request,
+    org_id: int,
+    order_text_en: Annotated[str, Form()] = "",
+    order_text_cy: Annotated[str, Form()] = "",
+) -> Response:
+    admin = _admin(request)
+    typed = {"en": " ".join(order_text_en.split()), "cy": " ".join(order_text_cy.split())}
+    errors: dict[str, str] = {}
+    for lang, text in typed.items():
+        if text and (problem := order_text_problem(text, lang)):
+            errors[f"order_text_{lang}"] = problem
+    async with config(request).db.transaction() as session:
+        org = await _organisation(session, org_id)
+        values = {
+            **_values(org),
+            "order_text_en": order_text_en[: ORDER_TEXT_LIMIT * 2],
+            "order_text_cy": order_text_cy[: ORDER_TEXT_LIMIT * 2],
+        }
+        before = {"en": org.order_text_en, "cy": org.order_text_cy}
+        if not errors:
+            # Blank means Tandem's own honest default.
+            org.order_text_en = typed["en"] or None
+            org.order_text_cy = typed["cy"] or None
+            session.add(org)
+            audited(
+                session,
+                admin,
+                "admin_order_text",
+                None,
+                organisation_id=org.id,
+                en=org.order_text_en,
+                cy=org.order_text_cy,
+                before_en=before["en"],
+                before_cy=before["cy"],
+            )
+    if errors:
+        return _reminders_form(request, org, values, errors)
+    return RedirectResponse(
+        f"/admin/organisations/{org_id}?done=order_text#order-text", status_code=303
     )
 
 

@@ -67,6 +67,9 @@ def _invite_page(request: Request, person: ServiceUser, issued: Issued, *, new: 
             "section": "add",
             "person": person,
             "link": issued.link,
+            # The code alone, for someone who finds Tandem in Telegram and types it there.
+            "code": issued.link.rpartition("?start=")[2],
+            "bot": issued.link.rpartition("?start=")[0].rpartition("/")[2],
             "qr": qr_svg(issued.link),
             "expires_at": issued.expires_at,
             "new_person": new,

@@ -213,6 +213,7 @@ async def get_chat(request: Request, state: SandboxState) -> Any:
         **chat_summary(chat),
         "reply_keyboard": wire.reply_keyboard_json(chat),
         "commands": state.commands_for(bot, chat.user),
+        "description": state.description_for(bot, chat.user),
     }
 
 

@@ -758,6 +758,13 @@ class SandboxState:
                 return bot.commands[key]
         return []
 
+    def description_for(self, bot: Bot, user: User) -> str:
+        """The "What can this bot do?" text a person sees before START: in their app's
+        language if the bot set one, else the bot's default (as Telegram resolves it)."""
+        lang = user.language_code or ""
+        found = bot.settings.get(("description", lang)) or bot.settings.get(("description", ""))
+        return str(found or "")
+
     # -- webhooks -------------------------------------------------------------------------------
 
     def http(self) -> httpx.AsyncClient:

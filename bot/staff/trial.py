@@ -288,7 +288,12 @@ def run_trial(
             key = "finished"
         else:
             key = "finished_shared" if trial.shared else "finished_private"
-        words = _bot_says(key, trial.lang, title=script.title.pick(trial.lang))
+        words = _bot_says(
+            key,
+            trial.lang,
+            title=script.title.pick(trial.lang),
+            kept_button=_bot_says("kept_button", trial.lang) or "",
+        )
         if words:
             trial.write(f"Tandem: {words.replace(chr(10), chr(10) + INDENT)}")
             trial.write()

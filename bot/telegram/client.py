@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Bot, BotCommand
+from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand("menu", "See the things you can do"),
@@ -32,6 +37,50 @@ COMMANDS_CY = [
     BotCommand("privacy", "Pwy sy'n gweld beth rydw i'n ei ysgrifennu"),
     BotCommand("help", "Sut mae Tandem yn gweithio, a phwy i'w ffonio"),
 ]
+
+# Telegram's "What can this bot do?" panel (before START) and the short text on the bot's
+# profile and in shares: what Tandem is, that a link from the probation officer is needed, and
+# that nobody watches the chat. Limits: 512 and 120 characters.
+DESCRIPTION = {
+    "en": (
+        "Tandem is for people working with a probation team. Between appointments, it asks "
+        "you about your life, and you answer in your own words. You choose what your "
+        "probation officer sees.\n\n"
+        "To start, you need a personal link from your probation officer.\n\n"
+        "Nobody watches this chat all the time. In an emergency, call 999. Samaritans are "
+        "there any time on 116 123, free."
+    ),
+    # Draft, for review by a Welsh speaker.
+    "cy": (
+        "Mae Tandem ar gyfer pobl sy'n gweithio gyda thîm prawf. Rhwng apwyntiadau, mae'n "
+        "gofyn i chi am eich bywyd, ac rydych chi'n ateb yn eich geiriau eich hun. Chi sy'n "
+        "dewis beth mae eich swyddog prawf yn ei weld.\n\n"
+        "I ddechrau, mae angen dolen bersonol arnoch chi gan eich swyddog prawf.\n\n"
+        "Does neb yn gwylio'r sgwrs hon drwy'r amser. Mewn argyfwng, ffoniwch 999. Mae'r "
+        "Samariaid yno unrhyw bryd ar 116 123, am ddim."
+    ),
+}
+SHORT_DESCRIPTION = {
+    "en": "Between probation appointments: questions about your life, in your own words.",
+    "cy": "Rhwng apwyntiadau prawf: cwestiynau am eich bywyd, yn eich geiriau eich hun.",
+}
+
+
+async def describe(bot: Bot) -> None:
+    """Set the bot's description and short description, in English (the default) and Welsh
+    (people whose Telegram app is in Welsh). Only what differs is set: Telegram limits how often
+    a bot's profile changes, and a refusal here must not stop Tandem starting."""
+    for lang in ("en", "cy"):
+        code = None if lang == "en" else lang
+        try:
+            current = await bot.get_my_description(language_code=code)
+            if current.description != DESCRIPTION[lang]:
+                await bot.set_my_description(DESCRIPTION[lang], language_code=code)
+            short = await bot.get_my_short_description(language_code=code)
+            if short.short_description != SHORT_DESCRIPTION[lang]:
+                await bot.set_my_short_description(SHORT_DESCRIPTION[lang], language_code=code)
+        except TelegramError as exc:
+            log.warning("could not set the bot's description (%s): %s", lang, type(exc).__name__)
 
 
 def file_api_url(api_url: str) -> str:

@@ -46,6 +46,10 @@ async def test_newcomer_plays_good_day_bad_day_in_the_browser(
     url = f"{tandem.sandbox.url}/chat?bot={bot_id}&user=771001&name=Alex&start={invitation.code}"
     async with chromium_page() as page:
         await page.goto(url)
+        # Before START, Telegram's "What can this bot do?" shows the bot's own description.
+        await expect(page.locator("#empty-description")).to_contain_text(
+            "Tandem is for people working with a probation team", timeout=10_000
+        )
         await page.get_by_role("button", name="START").click()
         await _bot_says(page, "Nobody watches this chat all the time")
         await page.get_by_role("button", name="OK, let's start").click()

@@ -24,6 +24,11 @@ BIGGEST = 10**18 - 1
         (callbacks.show_notice(12), callbacks.ShowNotice(12)),
         (callbacks.show_notice(BIGGEST), callbacks.ShowNotice(BIGGEST)),
         (callbacks.cant_make_it(5), callbacks.CantMakeIt(5)),
+        (callbacks.show_privacy(), callbacks.ShowPrivacy()),
+        (callbacks.kept_list(), callbacks.KeptList()),
+        (callbacks.kept_view(BIGGEST), callbacks.KeptView(BIGGEST)),
+        (callbacks.kept_choice(12, share=True), callbacks.KeptChoice(12, True)),
+        (callbacks.kept_choice(12, share=False), callbacks.KeptChoice(12, False)),
     ],
 )
 def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
@@ -53,6 +58,13 @@ def test_round_trip(data: str, parsed: callbacks.Callback) -> None:
         "x:",
         "x:0",
         "x:a",
+        "kv:",
+        "kv:x",
+        "ks:7",
+        "ks:7:x",
+        "ks:0:s",
+        "kept:1",
+        "privacy:1",
     ],
 )
 def test_malformed_is_an_old_button(data: str) -> None:

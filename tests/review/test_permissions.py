@@ -242,6 +242,9 @@ FORMS: dict[Key, Form] = {
     ("POST", "/admin/organisations/{org_id}/escalation"): lambda w, ids: {
         "escalation_hours": "6",
     },
+    ("POST", "/admin/organisations/{org_id}/order-text"): lambda w, ids: {
+        "order_text_en": "Your officer reads what you share.",
+    },
 }
 # Ids a page takes in its query string rather than its address.
 QUERIES: dict[Key, Callable[[Ids], dict[str, str]]] = {

@@ -28,7 +28,7 @@ async def test_migrations_apply_twice_and_match_models(db_url: str) -> None:
     finally:
         await db.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
-    assert version == "0004_lock"
+    assert version == "0005"
 
 
 def _upgrade(url: str, revision: str) -> None:

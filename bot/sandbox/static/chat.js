@@ -29,6 +29,7 @@
     scroller: el("scroller"),
     list: el("messages"),
     empty: el("empty-card"),
+    emptyDescription: el("empty-description"),
     botName: el("bot-name"),
     botAvatar: el("bot-avatar"),
     status: el("bot-status"),
@@ -708,6 +709,9 @@
         const info = await api("GET", `/chats/${user.id}`);
         chat.userId = user.id;
         chat.commands = info.commands || [];
+        // The bot's own description (setMyDescription), as Telegram shows it before START.
+        ui.emptyDescription.textContent = info.description || "";
+        ui.emptyDescription.hidden = !info.description;
         ui.botName.textContent = info.bot.first_name;
         ui.botAvatar.textContent = (info.bot.first_name || "?").slice(0, 1).toUpperCase();
         document.title = `${info.bot.first_name} · ${user.first_name} · sandbox`;

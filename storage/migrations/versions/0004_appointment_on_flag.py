@@ -1,6 +1,6 @@
 """An appointment the person said they can't make: a flag of kind "cant_attend" names it.
 
-Revision ID: 0004_lock
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-03 18:40:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_lock"
+revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
