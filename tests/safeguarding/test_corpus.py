@@ -28,10 +28,11 @@ CATEGORY_RECALL = 0.95  # each category caught as itself, phrases alone
 LORO = {"en": (0.98, 0.99), "cy": (0.97, 0.99)}
 LORO_TIER_ALONE = (0.3, 0.98)  # reached: recall en 0.385, cy 0.312; precision 0.987, 0.995
 ORDINARY_FALSE_ALARMS = 0.005  # reached: en 0.37%, cy 0.18%
-# The held-out set is new wording nobody tuned for (a blind set, measured once after freezing
-# on 2026-12-03: phrases + tier recall en 0.752, cy 0.507; precision en 0.983, cy 0.919; false
-# alarms on its ordinary messages en 0.56%, cy 0%). These floors catch a clearly worse change;
-# they are not the target (recall >= 0.98 with precision >= 0.9), which is not met.
+# The held-out set is new wording nobody tuned for. The second blind set (measured once after
+# freezing on 2026-12-03: phrases + tier recall en 0.752, cy 0.507; precision en 0.983, cy 0.919;
+# false alarms on its ordinary messages en 0.56%, cy 0%) is now "held-out round 6" of the
+# examples; holdout.yaml waits for a third. These floors catch a clearly worse change on a new
+# set; they are not the target (recall >= 0.98 with precision >= 0.9).
 HOLDOUT = {"en": (0.74, 0.95), "cy": (0.5, 0.9)}
 
 
@@ -93,7 +94,8 @@ def test_held_out_messages_do_not_regress(rules: Rules, holdout: list[Case]) -> 
     # Skipped (with the reason) when holdout.yaml has no messages: see conftest.py. Earlier
     # rounds, each measured once and then moved into the examples: round 1 to 3 recall
     # 0.79-0.81, precision 1.00; round 4 (2026-12-03) recall 0.806, precision 1.000; round 5
-    # (blind, 2026-12-03) recall 0.749 (en 0.779, cy 0.667), precision 0.969.
+    # (blind, 2026-12-03) recall 0.749 (en 0.779, cy 0.667), precision 0.969; round 6 (the second
+    # blind set, 2026-12-03) recall en 0.752, cy 0.507, precision en 0.983, cy 0.919.
     report = evaluate(rules, holdout)
     detail = format_report(report)
     assert set(report.by_language) == set(HOLDOUT)
