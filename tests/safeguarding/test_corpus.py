@@ -5,8 +5,8 @@
   round 5, added to the examples unchanged, brought recall to 0.977: en 0.979, cy 0.970).
 - Phrases and learned tier together, each round held out in turn (the tier trained without
   it): the figures reached, 3 December 2026 after held-out round 6 (threshold 0.95): en recall
-  1.000 precision 0.994, cy 1.000 / 0.997, false alarms on held-out ordinary answers en 0.30%,
-  cy 0.28%; the tier alone catches 0.402 (en) and 0.314 (cy) of what it has not seen. The
+  1.000 precision 0.994, cy 1.000 / 0.997, false alarms on held-out ordinary answers en 0.38%,
+  cy 0.28%; the tier alone catches 0.401 (en) and 0.315 (cy) of what it has not seen. The
   phrases were tuned on every round, so these are far kinder than new wording will be (the
   second blind set, before tuning: en 0.752, cy 0.507; see report.py).
 - A floor for the held-out set, when it has messages.
@@ -27,8 +27,8 @@ PRECISION = 0.95
 CATEGORY_RECALL = 0.95  # each category caught as itself, phrases alone
 # leave-one-round-out, phrases + tier (reached: en 1.000 / 0.994, cy 1.000 / 0.997)
 LORO = {"en": (0.98, 0.99), "cy": (0.97, 0.99)}
-LORO_TIER_ALONE = (0.3, 0.98)  # reached: recall en 0.402, cy 0.314; precision 0.989, 0.991
-ORDINARY_FALSE_ALARMS = 0.005  # reached: en 0.30%, cy 0.28%
+LORO_TIER_ALONE = (0.3, 0.98)  # reached: recall en 0.401, cy 0.315; precision 0.987, 0.991
+ORDINARY_FALSE_ALARMS = 0.005  # reached: en 0.38%, cy 0.28%
 # The held-out set is new wording nobody tuned for. The second blind set (measured once after
 # freezing on 2026-12-03: phrases + tier recall en 0.752, cy 0.507; precision en 0.983, cy 0.919;
 # false alarms on its ordinary messages en 0.56%, cy 0%) is now "held-out round 6" of the
