@@ -23,6 +23,9 @@ WORRYING_BY_DESIGN = frozenset(
         "When I start thinking everyone would be better off without me",
         # sofa surfing after a row: nowhere settled to sleep
         "Had a row with my partner and I'm sofa surfing",
+        # an ex who keeps turning up uninvited: the issue counts "my ex keeps following me" as
+        # worrying (being harmed), and this is the same (2026-12-03)
+        "My ex keeps turning up",
     }
 )
 

@@ -4,10 +4,11 @@
   worse change (the issue's target is recall >= 0.98 and precision >= 0.95; the blind held-out
   round 5, added to the examples unchanged, brought recall to 0.977: en 0.979, cy 0.970).
 - Phrases and learned tier together, each round held out in turn (the tier trained without
-  it): the figures reached, December 2026 (threshold 0.95): en recall 0.981 precision 0.993,
-  cy 0.975 / 0.992, false alarms on held-out ordinary answers en 0.37%, cy 0.18%; the tier
-  alone catches 0.385 (en) and 0.312 (cy) of what it has not seen. The phrases were tuned on
-  most rounds, so these are kinder than new wording will be (see report.py).
+  it): the figures reached, 3 December 2026 after held-out round 6 (threshold 0.95): en recall
+  1.000 precision 0.994, cy 1.000 / 0.997, false alarms on held-out ordinary answers en 0.38%,
+  cy 0.28%; the tier alone catches 0.401 (en) and 0.315 (cy) of what it has not seen. The
+  phrases were tuned on every round, so these are far kinder than new wording will be (the
+  second blind set, before tuning: en 0.752, cy 0.507; see report.py).
 - A floor for the held-out set, when it has messages.
 """
 
@@ -24,14 +25,15 @@ from bot.safeguarding.evaluate import Case, evaluate, format_report, leave_one_r
 RECALL = 0.97  # the phrases alone, on the examples
 PRECISION = 0.95
 CATEGORY_RECALL = 0.95  # each category caught as itself, phrases alone
-# leave-one-round-out, phrases + tier (reached: en 0.981 / 0.993, cy 0.975 / 0.992)
+# leave-one-round-out, phrases + tier (reached: en 1.000 / 0.994, cy 1.000 / 0.997)
 LORO = {"en": (0.98, 0.99), "cy": (0.97, 0.99)}
-LORO_TIER_ALONE = (0.3, 0.98)  # reached: recall en 0.385, cy 0.312; precision 0.987, 0.995
-ORDINARY_FALSE_ALARMS = 0.005  # reached: en 0.37%, cy 0.18%
-# The held-out set is new wording nobody tuned for (a blind set, measured once after freezing
-# on 2026-12-03: phrases + tier recall en 0.752, cy 0.507; precision en 0.983, cy 0.919; false
-# alarms on its ordinary messages en 0.56%, cy 0%). These floors catch a clearly worse change;
-# they are not the issue's target (recall >= 0.98 with precision >= 0.9), which is not met.
+LORO_TIER_ALONE = (0.3, 0.98)  # reached: recall en 0.401, cy 0.315; precision 0.987, 0.991
+ORDINARY_FALSE_ALARMS = 0.005  # reached: en 0.38%, cy 0.28%
+# The held-out set is new wording nobody tuned for. The second blind set (measured once after
+# freezing on 2026-12-03: phrases + tier recall en 0.752, cy 0.507; precision en 0.983, cy 0.919;
+# false alarms on its ordinary messages en 0.56%, cy 0%) is now "held-out round 6" of the
+# examples; holdout.yaml waits for a third. These floors catch a clearly worse change on a new
+# set; they are not the issue's target (recall >= 0.98 with precision >= 0.9).
 HOLDOUT = {"en": (0.74, 0.95), "cy": (0.5, 0.9)}
 
 
@@ -93,7 +95,8 @@ def test_held_out_messages_do_not_regress(rules: Rules, holdout: list[Case]) -> 
     # Skipped (with the reason) when holdout.yaml has no messages: see conftest.py. Earlier
     # rounds, each measured once and then moved into the examples: round 1 to 3 recall
     # 0.79-0.81, precision 1.00; round 4 (2026-12-03) recall 0.806, precision 1.000; round 5
-    # (blind, 2026-12-03) recall 0.749 (en 0.779, cy 0.667), precision 0.969.
+    # (blind, 2026-12-03) recall 0.749 (en 0.779, cy 0.667), precision 0.969; round 6 (the second
+    # blind set, 2026-12-03) recall en 0.752, cy 0.507, precision en 0.983, cy 0.919.
     report = evaluate(rules, holdout)
     detail = format_report(report)
     assert set(report.by_language) == set(HOLDOUT)

@@ -56,6 +56,12 @@ def test_everyday_phrases_do_not_fire(rules: Rules, text: str) -> None:
         ("dw i'n mynd i'w ladd e", "harm_to_others", "cy"),
         ("does gen i unman i gysgu heno", "nowhere_to_sleep", "cy"),
         ("dw i'n methu anadlu", "medical_emergency", "cy"),
+        # someone else's threat leads with being harmed, not with suicide (2026-12-03)
+        ("he's going to kill me", "being_harmed", "en"),
+        ("they're gonna kill me", "being_harmed", "en"),
+        ("my ex said he will kill me", "being_harmed", "en"),
+        ("i wish someone would just kill me", "suicide_self_harm", "en"),
+        ("i just want someone to kill me", "suicide_self_harm", "en"),
     ],
 )
 def test_crises_fire_with_their_category(
