@@ -200,6 +200,12 @@ async def test_find_read_resolve_plan_agree_and_print(
                 f"{tandem.sandbox.url}/chat?bot={bot_id}&user={chat.user_id}&name=Jordan"
             )
             await expect(phone.locator("body[data-ready=true]")).to_have_count(1)
+            # On the lock screen it was one neutral line; the plan shows after "Show me".
+            notice = phone.locator("#messages li.msg.in").filter(
+                has_text="You have something new in Tandem."
+            )
+            await expect(notice.last).not_to_contain_text(PLAN_WHAT)
+            await notice.last.get_by_role("button", name="Show me").click(timeout=15_000)
             item = phone.locator("#messages li.msg.in").filter(has_text=PLAN_WHAT).last
             await item.get_by_role("button", name=AGREE).click(timeout=15_000)
             await expect(

@@ -13,7 +13,11 @@ from tests.support.tandem import DIALOGUES, Harness
 from tests.telegram.test_every_tool import PASSIVE, current, settled, tokens
 
 TOOLS = sorted(load_dialogues(DIALOGUES).scripts.values(), key=lambda s: s.id)
-SAYS_SO = "You can type or send a voice note."
+# ...and that voice notes are not read for safety words, so a person at risk types it.
+SAYS_SO = (
+    "You can type or send a voice note. Voice notes are not checked for safety, so if you are"
+    " not safe, please type it."
+)
 
 
 def _voice_in(value: Any) -> bool:

@@ -223,7 +223,7 @@ async def test_stop_when_asked_for_words_about_a_plan_step(tandem: Harness) -> N
     review, sam = await case_manager(tandem, person_id)
     async with review.signed_in(sam) as web:
         await plan_item(web, tandem, person_id, what="Sort out the phone bill")
-        await send(web, person_id)
+        await send(web, person_id, chat)
         step = await item_message(chat, "Sort out the phone bill")
         await chat.click(CHANGE, message_id=step.id)
         await chat.wait_for("What would you change?")
