@@ -133,7 +133,8 @@ def test_the_threshold_decides(rules: Rules) -> None:
     text = "i wish i could go to sleep forever and not have to deal with any of it"
     verdict = rules.trace(text).learned
     assert verdict is not None
-    below = replace(rules, threshold=min(0.99, verdict.score + 0.005))
+    # Just above its score (halfway to 1, however sure the tier is): it no longer fires.
+    below = replace(rules, threshold=verdict.score + (1 - verdict.score) / 2)
     above = replace(rules, threshold=max(0.01, verdict.score - 0.005))
     assert below.learned_match(text) is None
     assert above.learned_match(text) is not None
