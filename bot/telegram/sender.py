@@ -287,7 +287,13 @@ class OutboxSender:
         claimed: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(self._round(claimed), name="outbox round")
         self._rounds.add(task)
-        return await claimed
+        taken = await claimed
+        if not taken:
+            # Nothing to deliver: let it end here. Left in `_rounds`, its ending would wake
+            # `_idle` at once, and an idle server would claim in a loop, burning a core.
+            await task
+            self._rounds.discard(task)
+        return taken
 
     async def send_round(self) -> int:
         """Send what is due now, to the end; returns how many messages were taken."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+import pytest
 from sqlmodel import select
 
 from storage import outbox
@@ -105,3 +107,27 @@ async def test_claims_left_by_a_crash_are_released_at_start_up(sandbox, tmp_path
     async with running_tandem(sandbox, tmp_path, telegram_token=token) as second:
         chat.client = second.client
         await chat.wait_for("claimed when it crashed", timeout=5)
+
+
+async def test_an_idle_sender_looks_about_once_a_poll(
+    tandem: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing to send, the outbox is looked at about once per IDLE_POLL, not in a loop
+    (a round that claimed nothing used to wake the idle wait at once: a core burnt doing
+    nothing). A slow machine only makes fewer looks, so the bound cannot fail from load."""
+    from bot.telegram import sender
+
+    looks = 0
+    claim = outbox.claim_in
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal looks
+        looks += 1
+        return await claim(*args, **kwargs)
+
+    monkeypatch.setattr(outbox, "claim_in", counted)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await asyncio.sleep(3 * sender.IDLE_POLL)  # the time passing is what is measured here
+    polls = (loop.time() - started) / sender.IDLE_POLL
+    assert looks <= polls + 3, f"{looks} looks at the outbox in {polls:.1f} polls"
