@@ -12,8 +12,9 @@ runs before this (so "help me" can be a cry for help), and a button whose own wo
 
 from __future__ import annotations
 
-import unicodedata
 from enum import Enum
+
+from bot.conversations.typed_choice import plain
 
 
 class Steer(Enum):
@@ -158,18 +159,7 @@ MAX_WORDS = 10
 
 def _fold(text: str) -> list[str]:
     """Lower case, no accents or emoji, apostrophes gone; "?" kept as a word of its own."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    out = []
-    for char in decomposed:
-        if unicodedata.combining(char) or char in "'’`":
-            continue
-        if char == "?":
-            out.append(" ? ")
-        elif char.isalnum():
-            out.append(char)
-        else:
-            out.append(" ")
-    words = "".join(out).split()
+    words = plain(text, keep="?").split()
     # "what ?" -> "what?" (the phrases keep a question mark on the word before it).
     joined: list[str] = []
     for word in words:

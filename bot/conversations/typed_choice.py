@@ -276,25 +276,28 @@ _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b|\bn\b|\bneu\b|\ba\b)\s*")
 _DIGITS = re.compile(r"-?\d+")
 
 
-def _fold(text: str) -> str:
-    """Lower case, no accents, emoji meaning words, no punctuation (apostrophes vanish so
-    "don't" is "dont")."""
-    for emoji, words in _EMOJI_WORDS.items():
-        text = text.replace(emoji, words)
+def plain(text: str, keep: str = "") -> str:
+    """Lower case, no accents, no punctuation (apostrophes vanish so "don't" is "dont"); the
+    characters in `keep` stay, each a word of its own. Shared with `steering`."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     out = []
     for char in decomposed:
-        if unicodedata.combining(char):
+        if unicodedata.combining(char) or char in "'’`":
             continue
-        if char in "'’`":
-            continue
-        if char in "&+":
+        if char in keep:
             out.append(f" {char} ")
         elif char.isalnum():
             out.append(char)
         else:
             out.append(" ")
     return " ".join("".join(out).split())
+
+
+def _fold(text: str) -> str:
+    """`plain`, with emoji meaning words and "&" / "+" kept (they join tick boxes)."""
+    for emoji, words in _EMOJI_WORDS.items():
+        text = text.replace(emoji, words)
+    return plain(text, keep="&+")
 
 
 def _words(text: str) -> list[str]:
